@@ -1,0 +1,45 @@
+# invoiceport: `make run` serves a demo, `make test` checks everything. Needs only python3 and make.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+DEMO_DB ?= invoiceport-demo.db
+DEMO_INVOICES ?= 200
+export INVOICEPORT_ADMIN_TOKEN ?= $(shell $(PYTHON) -c 'import secrets; print("adm_" + secrets.token_urlsafe(24))')
+
+.PHONY: run test lint types pytest lock bench clean
+
+$(STAMP): requirements/lock.txt pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements/lock.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+run: $(STAMP)
+	INVOICEPORT_DATABASE_URL=sqlite:///$(DEMO_DB) $(BIN)/invoiceport demo --reset --invoices $(DEMO_INVOICES) --base-url http://$(HOST):$(PORT)
+	INVOICEPORT_DATABASE_URL=sqlite:///$(DEMO_DB) $(BIN)/invoiceport serve --host $(HOST) --port $(PORT)
+
+test: lint types pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+
+types: $(STAMP)
+	$(BIN)/mypy
+
+pytest: $(STAMP)
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Re-resolve the pinned dependency set after editing pyproject.toml.
+lock: $(STAMP)
+	$(BIN)/python -m pip install --quiet uv
+	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 --generate-hashes -o requirements/lock.txt
+
+clean:
+	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache $(DEMO_DB)

@@ -1,0 +1,1 @@
+"""The native admin API (`/admin/v1`)."""

@@ -1,0 +1,175 @@
+"""The native admin API (DESIGN.md "Admin API and CLI"): a stable contract, behind the admin token.
+
+Bodies are read by hand rather than declared as pydantic parameters: JSON numbers must become exact
+Decimals (FastAPI's JSON decoding goes through float), and bodies have size limits with a clear 413.
+"""
+
+from __future__ import annotations
+
+import hmac
+from typing import Annotated, Any, TypeVar
+
+from fastapi import APIRouter, Depends, Path, Request
+from fastapi.responses import Response
+from pydantic import BaseModel, ValidationError
+
+from invoiceport.invoices import repository as invoice_repository
+from invoiceport.invoices import service as ingest
+from invoiceport.invoices.validation import (
+    InvoiceRejected,
+    decode_json,
+    parse_document,
+    validation_errors,
+)
+from invoiceport.partners import service as partner_service
+from invoiceport.partners.schemas import OAuthClientCreate, Partner, PartnerCreate
+from invoiceport.web import ApiError, JSONBytesResponse, Services, parse_bool, read_body, services
+
+Model = TypeVar("Model", bound=BaseModel)
+
+
+def require_admin(request: Request) -> None:
+    token = services(request).settings.admin_token
+    assert token is not None  # the router is only mounted when a token is configured
+    scheme, _, given = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not hmac.compare_digest(
+        given.strip().encode(), token.get_secret_value().encode()
+    ):
+        raise ApiError(
+            401,
+            "missing or invalid admin token (Authorization: Bearer <INVOICEPORT_ADMIN_TOKEN>)",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+
+
+router = APIRouter(prefix="/admin/v1", tags=["admin"], dependencies=[Depends(require_admin)])
+ServicesDep = Annotated[Services, Depends(services)]
+PartnerId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+
+
+def _verify_totals(request: Request) -> bool:
+    return parse_bool("verify_totals", request.query_params.get("verify_totals"), True)
+
+
+async def _model_body(request: Request, model: type[Model], *, optional: bool = False) -> Model:
+    raw = await read_body(request, services(request).settings.max_body_bytes)
+    if optional and not raw.strip():
+        return model()
+    try:
+        data: Any = decode_json(raw)
+        return model.model_validate(data)
+    except InvoiceRejected as exc:
+        raise ApiError(422, "invalid request body", exc.errors) from None
+    except ValidationError as exc:
+        raise ApiError(422, "invalid request body", validation_errors(exc)) from None
+
+
+@router.post("/invoices", summary="Create or update one canonical invoice")
+async def upsert_invoice(request: Request, svc: ServicesDep) -> JSONBytesResponse:
+    raw = await read_body(request, svc.settings.max_body_bytes)
+    try:
+        invoice = parse_document(raw, verify_totals=_verify_totals(request))
+    except InvoiceRejected as exc:
+        raise ApiError(422, "invoice rejected", exc.errors) from None
+    outcome = await ingest.upsert(svc.engine, invoice)
+    return JSONBytesResponse({"result": outcome.result, "version": outcome.version})
+
+
+@router.post("/invoices/bulk", summary="Create or update invoices from NDJSON, one a line")
+async def bulk_upsert(request: Request, svc: ServicesDep) -> JSONBytesResponse:
+    verify = _verify_totals(request)
+    raw = await read_body(request, svc.settings.max_bulk_bytes)
+    bulk = ingest.BulkIngest(
+        svc.engine,
+        verify_totals=verify,
+        batch_size=svc.settings.bulk_batch_size,
+        max_line_bytes=svc.settings.max_body_bytes,
+    )
+    for number, line in enumerate(raw.split(b"\n"), start=1):
+        await bulk.add_raw(number, line)
+    report = await bulk.finish()
+    return JSONBytesResponse(report.as_json())
+
+
+@router.get(
+    "/invoices/{environment}/{customer_number}/{invoice_number}",
+    summary="The stored canonical document with version, created_at and updated_at",
+)
+async def get_invoice(
+    environment: str, customer_number: str, invoice_number: str, svc: ServicesDep
+) -> JSONBytesResponse:
+    async with svc.engine.connect() as conn:
+        stored = await invoice_repository.get(conn, (environment, customer_number, invoice_number))
+    if stored is None:
+        raise ApiError(404, f"invoice {environment}/{customer_number}/{invoice_number} not found")
+    return JSONBytesResponse(stored.as_json())
+
+
+def _partner_json(partner: Partner) -> dict[str, Any]:
+    return partner.model_dump(mode="json")
+
+
+@router.post("/partners", status_code=201, summary="Create a partner with customer grants")
+async def create_partner(request: Request, svc: ServicesDep) -> JSONBytesResponse:
+    body = await _model_body(request, PartnerCreate)
+    partner_id = await partner_service.create_partner(svc.engine, body)
+    return JSONBytesResponse({"id": partner_id}, status_code=201)
+
+
+@router.get("/partners", summary="All partners with their grants and credentials (no secrets)")
+async def list_partners(svc: ServicesDep) -> JSONBytesResponse:
+    partners = await partner_service.list_partners(svc.engine)
+    return JSONBytesResponse({"partners": [_partner_json(p) for p in partners]})
+
+
+@router.get("/partners/{partner_id}", summary="One partner (no secrets)")
+async def get_partner(partner_id: PartnerId, svc: ServicesDep) -> JSONBytesResponse:
+    return JSONBytesResponse(
+        _partner_json(await partner_service.get_partner(svc.engine, partner_id))
+    )
+
+
+@router.post("/partners/{partner_id}/api-keys", status_code=201, summary="Issue an API key")
+async def create_api_key(partner_id: PartnerId, svc: ServicesDep) -> JSONBytesResponse:
+    issued = await partner_service.issue_api_key(svc.engine, partner_id)
+    return JSONBytesResponse({"id": issued.id, "key": issued.key}, status_code=201)
+
+
+@router.delete(
+    "/partners/{partner_id}/api-keys/{key_id}", status_code=204, summary="Revoke an API key"
+)
+async def revoke_api_key(
+    partner_id: PartnerId, key_id: Annotated[int, Path(ge=1, le=2**31 - 1)], svc: ServicesDep
+) -> Response:
+    await partner_service.revoke_api_key(svc.engine, partner_id, key_id)
+    return Response(status_code=204)
+
+
+@router.post(
+    "/partners/{partner_id}/oauth-clients", status_code=201, summary="Issue an OAuth client"
+)
+async def create_oauth_client(
+    partner_id: PartnerId, request: Request, svc: ServicesDep
+) -> JSONBytesResponse:
+    body = await _model_body(request, OAuthClientCreate, optional=True)
+    issued = await partner_service.issue_oauth_client(svc.engine, partner_id, list(body.scopes))
+    return JSONBytesResponse(
+        {
+            "client_id": issued.client_id,
+            "client_secret": issued.client_secret,
+            "scopes": list(issued.scopes),
+        },
+        status_code=201,
+    )
+
+
+@router.delete(
+    "/partners/{partner_id}/oauth-clients/{client_id}",
+    status_code=204,
+    summary="Revoke an OAuth client (its tokens stop working)",
+)
+async def revoke_oauth_client(
+    partner_id: PartnerId, client_id: Annotated[str, Path(max_length=64)], svc: ServicesDep
+) -> Response:
+    await partner_service.revoke_oauth_client(svc.engine, partner_id, client_id)
+    return Response(status_code=204)

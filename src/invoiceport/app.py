@@ -1,0 +1,115 @@
+"""`create_app(settings)`: the whole server, built on demand (nothing is created at import time)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import Response
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from starlette.exceptions import HTTPException
+
+from invoiceport import __version__
+from invoiceport.db import create_engine
+from invoiceport.invoices.validation import format_path
+from invoiceport.partners.service import CredentialNotFound, PartnerNotFound
+from invoiceport.settings import Settings
+from invoiceport.web import ApiError, BodyTooLarge, JSONBytesResponse, Services, services
+
+log = logging.getLogger("invoiceport")
+
+RETRY_AFTER_SECONDS = "5"
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+    engine = create_engine(settings)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        await engine.dispose()
+
+    app = FastAPI(
+        title="invoiceport",
+        version=__version__,
+        description="Partner invoice API server: ScanSource, ABC Supply and Ingram Micro dialects.",
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.state.services = Services(settings=settings, engine=engine)
+    _add_error_handlers(app)
+    _add_operations(app)
+    if settings.admin_token is not None and settings.admin_token.get_secret_value():
+        from invoiceport.admin.endpoints import router as admin_router
+
+        app.include_router(admin_router)
+    return app
+
+
+def _add_operations(app: FastAPI) -> None:
+    @app.get("/healthz", tags=["operations"], summary="The process is up")
+    async def healthz() -> JSONBytesResponse:
+        return JSONBytesResponse({"status": "ok", "version": __version__})
+
+    @app.get("/readyz", tags=["operations"], summary="The database answers")
+    async def readyz(request: Request) -> JSONBytesResponse:
+        svc = services(request)
+        try:
+            async with asyncio.timeout(svc.settings.db_timeout_seconds):
+                async with svc.engine.connect() as conn:
+                    await conn.execute(text("SELECT 1"))
+        except (OSError, TimeoutError, DBAPIError) as exc:
+            log.warning("not ready: database unavailable (%s)", type(exc).__name__)
+            return JSONBytesResponse(
+                {"status": "unavailable", "database": "unreachable"},
+                status_code=503,
+                headers={"Retry-After": RETRY_AFTER_SECONDS},
+            )
+        return JSONBytesResponse({"status": "ready", "database": "ok"})
+
+
+def _add_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(ApiError)
+    async def api_error(_request: Request, exc: ApiError) -> Response:
+        return exc.response()
+
+    @app.exception_handler(BodyTooLarge)
+    async def too_large(_request: Request, exc: BodyTooLarge) -> Response:
+        return ApiError(413, f"request body too large: the limit is {exc.limit} bytes").response()
+
+    @app.exception_handler(PartnerNotFound)
+    @app.exception_handler(CredentialNotFound)
+    async def not_found(_request: Request, exc: LookupError) -> Response:
+        return ApiError(404, str(exc)).response()
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_parameters(_request: Request, exc: RequestValidationError) -> Response:
+        errors = [f"{format_path(e['loc'])}: {e['msg']}" for e in exc.errors()]
+        return ApiError(400, "invalid request", errors).response()
+
+    @app.exception_handler(HTTPException)
+    async def http_error(_request: Request, exc: HTTPException) -> Response:
+        headers = dict(exc.headers) if exc.headers else None
+        return ApiError(exc.status_code, str(exc.detail), headers=headers).response()
+
+    @app.exception_handler(OperationalError)
+    @app.exception_handler(InterfaceError)
+    @app.exception_handler(OSError)
+    @app.exception_handler(TimeoutError)
+    async def unavailable(_request: Request, exc: Exception) -> Response:
+        log.warning("database unavailable: %s", type(exc).__name__)
+        return ApiError(
+            503, "service unavailable, try again shortly", headers={"Retry-After": "5"}
+        ).response()
+
+    @app.exception_handler(Exception)
+    async def internal(request: Request, exc: Exception) -> Response:
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return ApiError(500, "internal error").response()

@@ -1,0 +1,328 @@
+"""`invoiceport`: one command line for serving, migrating, importing, demo data and partners.
+
+Every command goes through the same services as the HTTP API. Errors a user can cause (a bad file,
+an unreachable database) end in one `error: ...` line and a non-zero exit, never a traceback.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import sys
+from collections.abc import Awaitable, Callable, Coroutine
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from pydantic import ValidationError
+from rich.console import Console
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from invoiceport import __version__
+from invoiceport.db import create_engine
+from invoiceport.imports import ImportFileError, import_file
+from invoiceport.settings import Settings
+
+T = TypeVar("T")
+
+app = typer.Typer(
+    name="invoiceport",
+    help="Partner invoice API server (ScanSource, ABC Supply and Ingram Micro dialects).",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+db_app = typer.Typer(help="Database schema (Alembic migrations).", no_args_is_help=True)
+partner_app = typer.Typer(help="Partners, customer grants and credentials.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(partner_app, name="partner")
+
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+class CliError(Exception):
+    """A problem to report as one line, exiting with `code`."""
+
+    def __init__(self, message: str, code: int = 2) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def _settings() -> Settings:
+    try:
+        return Settings()
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"INVOICEPORT_{'_'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in exc.errors()
+        )
+        raise CliError(f"invalid settings: {problems}") from None
+
+
+def _safe_url(url: str) -> str:
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # a URL SQLAlchemy cannot parse is shown without its user part
+        return url.rsplit("@", 1)[-1]
+
+
+def _run(settings: Settings, work: Callable[[AsyncEngine], Coroutine[Any, Any, T]]) -> T:
+    """Run `work` with an engine, turning database outages into one clear line."""
+
+    async def main() -> T:
+        engine = create_engine(settings)
+        try:
+            return await work(engine)
+        finally:
+            await engine.dispose()
+
+    try:
+        return asyncio.run(main())
+    except (OSError, TimeoutError, DBAPIError) as exc:
+        reason = getattr(exc, "orig", None) or exc
+        raise CliError(
+            f"cannot use the database at {_safe_url(settings.database_url)}: "
+            f"{type(reason).__name__}: {str(reason).splitlines()[0] if str(reason) else ''}"
+        ) from None
+
+
+@app.callback()
+def _root(
+    database: Annotated[
+        str | None,
+        typer.Option(
+            "--database",
+            help="Database URL (overrides INVOICEPORT_DATABASE_URL): sqlite:///file.db or "
+            "postgresql://user@host:port/db",
+        ),
+    ] = None,
+) -> None:
+    if database:
+        os.environ["INVOICEPORT_DATABASE_URL"] = database
+
+
+@app.command()
+def version() -> None:
+    """Print the version."""
+    out.print(__version__)
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: str = "head") -> None:
+    """Migrate the database to the newest schema (or to REVISION)."""
+    from invoiceport.migrate import current_revision, upgrade
+
+    settings = _settings()
+
+    async def work(engine: AsyncEngine) -> str | None:
+        await upgrade(engine, revision)
+        return await current_revision(engine)
+
+    now = _run(settings, work)
+    out.print(f"database {_safe_url(settings.database_url)} is at revision {now}")
+
+
+@db_app.command("current")
+def db_current() -> None:
+    """Print the database's schema revision."""
+    from invoiceport.migrate import current_revision
+
+    out.print(_run(_settings(), current_revision) or "empty (run `invoiceport db upgrade`)")
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=0, max=65535)] = 8000,
+    workers: Annotated[int, typer.Option(min=1, help="Server processes")] = 1,
+    access_log: Annotated[bool, typer.Option(help="Log every request")] = True,
+) -> None:
+    """Migrate the database, then serve the API."""
+    import uvicorn
+
+    from invoiceport.migrate import upgrade
+
+    settings = _settings()
+    logging.basicConfig(
+        level=settings.log_level.upper(), format="%(levelname)s %(name)s: %(message)s"
+    )
+    _run(settings, upgrade)
+    uvicorn.run(
+        "invoiceport.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        access_log=access_log,
+        log_level=settings.log_level.lower(),
+        server_header=False,
+    )
+
+
+@app.command("import")
+def import_command(
+    path: Annotated[Path, typer.Argument(help="NDJSON (one invoice a line) or a JSON array")],
+    verify_totals: Annotated[
+        bool, typer.Option("--verify-totals/--no-verify-totals", help="Check the arithmetic")
+    ] = True,
+    progress: Annotated[
+        bool | None, typer.Option("--progress/--no-progress", help="Default: on a terminal")
+    ] = None,
+) -> None:
+    """Import canonical invoices from a file (exit 1 when some were rejected, 2 on bad input)."""
+    from invoiceport.migrate import upgrade
+
+    settings = _settings()
+
+    async def work(engine: AsyncEngine) -> Any:
+        await upgrade(engine)
+        return await import_file(
+            engine,
+            path,
+            verify_totals=verify_totals,
+            batch_size=settings.bulk_batch_size,
+            max_line_bytes=settings.max_body_bytes,
+            console=err,
+            progress=progress,
+        )
+
+    try:
+        report = _run(settings, work)
+    except ImportFileError as exc:
+        raise CliError(str(exc)) from None
+    unit = "item" if path.suffix.lower() == ".json" else "line"
+    for rejection in report.rejected:
+        for problem in rejection.errors:
+            err.print(f"{unit} {rejection.line}: {problem}", markup=False)
+    out.print(
+        f"created {report.created}, updated {report.updated}, unchanged {report.unchanged}, "
+        f"rejected {len(report.rejected)}"
+    )
+    if report.rejected:
+        raise typer.Exit(1)
+
+
+@app.command()
+def demo(
+    seed: Annotated[int, typer.Option(help="Same seed, same data")] = 1,
+    invoices: Annotated[int, typer.Option(min=0, max=1_000_000, help="Production invoices")] = 200,
+    reset: Annotated[bool, typer.Option(help="Delete ALL invoices and partners first")] = False,
+    base_url: Annotated[str, typer.Option(help="Used in the printed curl lines")] = (
+        "http://127.0.0.1:8000"
+    ),
+) -> None:
+    """Load deterministic demo data and a demo partner; print its credentials and curl lines."""
+    from invoiceport.demo_setup import load_demo
+
+    settings = _settings()
+    summary = _run(settings, lambda engine: load_demo(engine, seed, invoices, reset=reset))
+    admin_token = settings.admin_token.get_secret_value() if settings.admin_token else None
+    for line in summary.describe(base_url, admin_token):
+        out.print(line, markup=False)
+
+
+def _partner_call(work: Callable[[AsyncEngine], Awaitable[T]]) -> T:
+    from invoiceport.partners.service import CredentialNotFound, PartnerNotFound
+
+    async def call(engine: AsyncEngine) -> T:
+        return await work(engine)
+
+    try:
+        return _run(_settings(), call)
+    except (PartnerNotFound, CredentialNotFound) as exc:
+        raise CliError(str(exc)) from None
+
+
+@partner_app.command("create")
+def partner_create(
+    name: str,
+    customer: Annotated[list[str] | None, typer.Option(help="Granted customer number")] = None,
+) -> None:
+    """Create a partner; print its id."""
+    from invoiceport.partners.schemas import PartnerCreate
+    from invoiceport.partners.service import create_partner
+
+    try:
+        request = PartnerCreate(name=name, customer_numbers=customer or [])
+    except ValidationError as exc:
+        raise CliError(f"invalid partner: {exc.errors()[0]['msg']}") from None
+    out.print(_partner_call(lambda engine: create_partner(engine, request)))
+
+
+@partner_app.command("list")
+def partner_list() -> None:
+    """List partners with grants and credentials (no secrets)."""
+    from invoiceport.partners.service import list_partners
+
+    for partner in _partner_call(list_partners):
+        active_keys = [k for k in partner.api_keys if k.revoked_at is None]
+        active_clients = [c for c in partner.oauth_clients if c.revoked_at is None]
+        out.print(
+            f"{partner.id}\t{partner.name}\tcustomers={','.join(partner.customer_numbers)}"
+            f"\tapi_keys={len(active_keys)}\toauth_clients={len(active_clients)}",
+            markup=False,
+        )
+
+
+@partner_app.command("grant")
+def partner_grant(partner_id: int, customer_numbers: list[str]) -> None:
+    """Grant customer numbers to a partner."""
+    from invoiceport.partners.service import grant
+
+    _partner_call(lambda engine: grant(engine, partner_id, customer_numbers))
+
+
+@partner_app.command("add-key")
+def partner_add_key(partner_id: int) -> None:
+    """Issue an API key (printed once; only its hash is stored)."""
+    from invoiceport.partners.service import issue_api_key
+
+    issued = _partner_call(lambda engine: issue_api_key(engine, partner_id))
+    out.print(f"id={issued.id} key={issued.key}")
+
+
+@partner_app.command("revoke-key")
+def partner_revoke_key(partner_id: int, key_id: int) -> None:
+    """Revoke an API key."""
+    from invoiceport.partners.service import revoke_api_key
+
+    _partner_call(lambda engine: revoke_api_key(engine, partner_id, key_id))
+
+
+@partner_app.command("add-client")
+def partner_add_client(
+    partner_id: int,
+    scope: Annotated[list[str] | None, typer.Option(help="Scope (default: all)")] = None,
+) -> None:
+    """Issue an OAuth client (the secret is printed once)."""
+    from invoiceport.partners.schemas import OAuthClientCreate
+    from invoiceport.partners.service import issue_oauth_client
+
+    try:
+        request = OAuthClientCreate(scopes=scope) if scope else OAuthClientCreate()
+    except ValidationError as exc:
+        raise CliError(f"invalid scope: {exc.errors()[0]['msg']}") from None
+    issued = _partner_call(lambda engine: issue_oauth_client(engine, partner_id, request.scopes))
+    out.print(f"client_id={issued.client_id} client_secret={issued.client_secret}")
+
+
+@partner_app.command("revoke-client")
+def partner_revoke_client(partner_id: int, client_id: str) -> None:
+    """Revoke an OAuth client."""
+    from invoiceport.partners.service import revoke_oauth_client
+
+    _partner_call(lambda engine: revoke_oauth_client(engine, partner_id, client_id))
+
+
+def main() -> None:
+    try:
+        app()
+    except CliError as exc:
+        err.print(f"error: {exc}", markup=False)
+        sys.exit(exc.code)
+    except KeyboardInterrupt:
+        err.print("interrupted")
+        sys.exit(130)

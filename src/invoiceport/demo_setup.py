@@ -1,0 +1,69 @@
+"""`invoiceport demo`: load demo invoices and a demo partner, and say how to use them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from invoiceport.demo import CUSTOMERS, OTHER_CUSTOMER, demo_invoices
+from invoiceport.invoices.service import BulkIngest, BulkReport
+from invoiceport.migrate import upgrade
+from invoiceport.models import wipe
+from invoiceport.partners import service as partners
+from invoiceport.partners.schemas import ALL_SCOPES, PartnerCreate
+
+DEMO_PARTNER = "Demo Reseller"
+
+
+@dataclass(frozen=True, slots=True)
+class DemoSummary:
+    report: BulkReport
+    partner_id: int
+    api_key: str
+    client_id: str
+    client_secret: str
+
+    def describe(self, base_url: str, admin_token: str | None) -> Iterator[str]:
+        r = self.report
+        yield (
+            f"demo data: {r.created} created, {r.updated} updated, {r.unchanged} unchanged "
+            f"invoices; customers {', '.join(c.number for c in CUSTOMERS)} granted to "
+            f"partner {self.partner_id} ({DEMO_PARTNER}); {OTHER_CUSTOMER.number} is not"
+        )
+        yield ""
+        yield "Demo partner credentials (shown once; only their hashes are stored):"
+        yield f"  API key (Ocp-Apim-Subscription-Key): {self.api_key}"
+        yield f"  OAuth client_id:     {self.client_id}"
+        yield f"  OAuth client_secret: {self.client_secret}"
+        if admin_token:
+            yield f"  Admin token (INVOICEPORT_ADMIN_TOKEN): {admin_token}"
+        yield ""
+        yield "Try:"
+        yield f"  curl -s {base_url}/healthz"
+        if admin_token:
+            yield (
+                f"  curl -s -H 'Authorization: Bearer {admin_token}' "
+                f"{base_url}/admin/v1/invoices/production/20-123456/20-12345-11"
+            )
+            yield (
+                f"  curl -s -H 'Authorization: Bearer {admin_token}' "
+                f"{base_url}/admin/v1/partners/{self.partner_id}"
+            )
+
+
+async def load_demo(engine: AsyncEngine, seed: int, count: int, *, reset: bool) -> DemoSummary:
+    await upgrade(engine)
+    if reset:
+        await wipe(engine)
+    bulk = BulkIngest(engine)
+    for invoice in demo_invoices(seed, count):
+        await bulk.add(invoice)
+    report = await bulk.finish()
+    partner_id = await partners.create_partner(
+        engine, PartnerCreate(name=DEMO_PARTNER, customer_numbers=[c.number for c in CUSTOMERS])
+    )
+    key = await partners.issue_api_key(engine, partner_id)
+    client = await partners.issue_oauth_client(engine, partner_id, list(ALL_SCOPES))
+    return DemoSummary(report, partner_id, key.key, client.client_id, client.client_secret)

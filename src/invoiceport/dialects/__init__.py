@@ -1,0 +1,1 @@
+"""Vendor dialects: routes and views over the canonical store; no SQL here."""

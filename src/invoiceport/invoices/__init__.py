@@ -1,0 +1,1 @@
+"""Canonical invoices: model, code tables, validation, storage and ingest."""

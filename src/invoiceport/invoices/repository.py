@@ -1,0 +1,240 @@
+"""All SQL about invoices. Functions take a connection; the caller owns the transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+import orjson
+from sqlalchemy import Select, and_, bindparam, func, or_, select, tuple_
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from invoiceport.invoices.schemas import CanonicalInvoice
+from invoiceport.invoices.tables import invoices
+
+Key = tuple[str, str, str]
+"""(environment, customer_number, invoice_number)"""
+
+
+@dataclass(frozen=True, slots=True)
+class StoredInvoice:
+    """A stored canonical document with its server-managed fields."""
+
+    id: int
+    document: bytes
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+    def invoice(self) -> CanonicalInvoice:
+        return CanonicalInvoice.model_validate_json(self.document)
+
+    def as_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = orjson.loads(self.document)
+        data["version"] = self.version
+        data["created_at"] = self.created_at.isoformat().replace("+00:00", "Z")
+        data["updated_at"] = self.updated_at.isoformat().replace("+00:00", "Z")
+        return data
+
+
+@dataclass(frozen=True, slots=True)
+class ExistingRow:
+    id: int
+    content_hash: str
+    version: int
+
+
+@dataclass(frozen=True, slots=True)
+class NewRow:
+    """What one insert or update writes."""
+
+    invoice: CanonicalInvoice
+    document: bytes
+    content_hash: str
+    version: int
+    at: datetime
+
+
+_STORED_COLUMNS = (
+    invoices.c.id,
+    invoices.c.document,
+    invoices.c.version,
+    invoices.c.created_at,
+    invoices.c.updated_at,
+)
+
+
+def _stored(row: Any) -> StoredInvoice:
+    document = row.document.encode() if isinstance(row.document, str) else row.document
+    return StoredInvoice(row.id, document, row.version, row.created_at, row.updated_at)
+
+
+def _key_clause(key: Key) -> Any:
+    environment, customer_number, invoice_number = key
+    return and_(
+        invoices.c.environment == environment,
+        invoices.c.customer_number == customer_number,
+        invoices.c.invoice_number == invoice_number,
+    )
+
+
+async def get(conn: AsyncConnection, key: Key) -> StoredInvoice | None:
+    row = (await conn.execute(select(*_STORED_COLUMNS).where(_key_clause(key)))).first()
+    return None if row is None else _stored(row)
+
+
+async def lock_existing(
+    conn: AsyncConnection, keys: Iterable[Key], *, for_update: bool
+) -> dict[Key, ExistingRow]:
+    """The stored rows for these keys, locked against concurrent writers on PostgreSQL."""
+    wanted = sorted(set(keys))  # a fixed lock order keeps concurrent batches from deadlocking
+    if not wanted:
+        return {}
+    key_columns = tuple_(
+        invoices.c.environment, invoices.c.customer_number, invoices.c.invoice_number
+    )
+    query = select(
+        invoices.c.environment,
+        invoices.c.customer_number,
+        invoices.c.invoice_number,
+        invoices.c.id,
+        invoices.c.content_hash,
+        invoices.c.version,
+    ).where(key_columns.in_(wanted))
+    if for_update:
+        query = query.order_by(invoices.c.id).with_for_update()
+    rows = (await conn.execute(query)).all()
+    return {
+        (r.environment, r.customer_number, r.invoice_number): ExistingRow(
+            r.id, r.content_hash, r.version
+        )
+        for r in rows
+    }
+
+
+def _columns(row: NewRow) -> dict[str, Any]:
+    invoice = row.invoice
+    return {
+        "environment": invoice.environment,
+        "customer_number": invoice.customer_number,
+        "invoice_number": invoice.invoice_number,
+        "bill_to_account": invoice.bill_to_account,
+        "document_type": invoice.document_type,
+        "status": invoice.status,
+        "sales_order_number": invoice.sales_order_number,
+        "po_number": invoice.po_number,
+        "invoice_date": invoice.invoice_date,
+        "order_date": invoice.order_date,
+        "currency": invoice.currency,
+        "total": invoice.total,
+        "content_hash": row.content_hash,
+        "document": row.document.decode(),
+        "version": row.version,
+        "updated_at": row.at,
+    }
+
+
+async def insert_many(conn: AsyncConnection, rows: Sequence[NewRow]) -> None:
+    if rows:
+        await conn.execute(
+            invoices.insert(), [_columns(row) | {"created_at": row.at} for row in rows]
+        )
+
+
+async def update_many(conn: AsyncConnection, rows: Sequence[tuple[int, NewRow]]) -> None:
+    """Rewrite rows by id; `version` and `updated_at` come from the caller, who holds the lock."""
+    if not rows:
+        return
+    statement = (
+        invoices.update()
+        .where(invoices.c.id == bindparam("row_id"))
+        .values({name: bindparam(name) for name in _columns(rows[0][1])})
+    )
+    await conn.execute(statement, [{"row_id": row_id} | _columns(row) for row_id, row in rows])
+
+
+@dataclass(frozen=True, slots=True)
+class InvoiceQuery:
+    """The filters every dialect offers, applied in one place. Dates are inclusive."""
+
+    environment: str
+    customer_numbers: tuple[str, ...] = ()
+    bill_to_accounts: tuple[str, ...] = ()
+    invoice_number: str | None = None
+    sales_order_number: str | None = None
+    po_number: str | None = None
+    invoice_date_from: date | None = None
+    invoice_date_to: date | None = None
+    order_date_from: datetime | None = None
+    order_date_to: datetime | None = None
+
+
+def _filtered(query: Select[Any], q: InvoiceQuery) -> Select[Any]:
+    c = invoices.c
+    query = query.where(c.environment == q.environment)
+    scopes = []
+    if q.customer_numbers:
+        scopes.append(c.customer_number.in_(q.customer_numbers))
+    if q.bill_to_accounts:
+        scopes.append(c.bill_to_account.in_(q.bill_to_accounts))
+    if not scopes:
+        raise ValueError("an invoice query must be scoped to customers or bill-to accounts")
+    query = query.where(or_(*scopes))
+    if q.invoice_number is not None:
+        query = query.where(c.invoice_number == q.invoice_number)
+    if q.sales_order_number is not None:
+        query = query.where(c.sales_order_number == q.sales_order_number)
+    if q.po_number is not None:
+        query = query.where(c.po_number == q.po_number)
+    if q.invoice_date_from is not None:
+        query = query.where(c.invoice_date >= q.invoice_date_from)
+    if q.invoice_date_to is not None:
+        query = query.where(c.invoice_date <= q.invoice_date_to)
+    if q.order_date_from is not None:
+        query = query.where(c.order_date >= q.order_date_from)
+    if q.order_date_to is not None:
+        query = query.where(c.order_date <= q.order_date_to)
+    return query
+
+
+async def count(conn: AsyncConnection, q: InvoiceQuery) -> int:
+    result = await conn.execute(_filtered(select(func.count()).select_from(invoices), q))
+    return int(result.scalar_one())
+
+
+async def search(
+    conn: AsyncConnection, q: InvoiceQuery, *, offset: int, limit: int, by_order_date: bool = False
+) -> list[StoredInvoice]:
+    """One page, newest first: by invoice date (or order date), then invoice number; stable."""
+    c = invoices.c
+    first = c.order_date if by_order_date else c.invoice_date
+    query = _filtered(select(*_STORED_COLUMNS), q).order_by(
+        first.desc().nulls_last(), c.invoice_number.desc(), c.id.desc()
+    )
+    rows = (await conn.execute(query.offset(offset).limit(limit))).all()
+    return [_stored(row) for row in rows]
+
+
+async def find_by_number(
+    conn: AsyncConnection, environment: str, invoice_number: str, customer_numbers: Sequence[str]
+) -> StoredInvoice | None:
+    """An invoice by number among the given customers' invoices (for routes without a customer)."""
+    if not customer_numbers:
+        return None
+    query = (
+        select(*_STORED_COLUMNS)
+        .where(
+            invoices.c.environment == environment,
+            invoices.c.invoice_number == invoice_number,
+            or_(
+                invoices.c.customer_number.in_(customer_numbers),
+                invoices.c.bill_to_account.in_(customer_numbers),
+            ),
+        )
+        .order_by(invoices.c.id)
+        .limit(1)
+    )
+    row = (await conn.execute(query)).first()
+    return None if row is None else _stored(row)

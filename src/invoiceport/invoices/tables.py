@@ -1,0 +1,47 @@
+"""The invoices table: filters are real indexed columns; the document is stored beside them."""
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Date,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+from invoiceport.db import ExactDecimal, UTCDateTime, metadata
+
+Id = BigInteger().with_variant(Integer, "sqlite")  # SQLite autoincrements INTEGER PRIMARY KEY only
+
+invoices = Table(
+    "invoices",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("environment", String(16), nullable=False),
+    Column("customer_number", String(64), nullable=False),
+    Column("invoice_number", String(64), nullable=False),
+    Column("bill_to_account", String(64), nullable=False),
+    Column("document_type", String(16), nullable=False),
+    Column("status", String(16)),
+    Column("sales_order_number", String(255)),
+    Column("po_number", String(255)),
+    Column("invoice_date", Date),
+    Column("order_date", UTCDateTime),
+    Column("currency", String(3), nullable=False),
+    Column("total", ExactDecimal, nullable=False),
+    Column("content_hash", String(64), nullable=False),
+    Column("document", Text, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    UniqueConstraint("environment", "customer_number", "invoice_number"),
+    # Queries are scoped by (environment, customer) first; each index serves one access path.
+    Index(None, "environment", "customer_number", "invoice_date", "invoice_number"),
+    Index(None, "environment", "customer_number", "po_number"),
+    Index(None, "environment", "customer_number", "sales_order_number"),
+    Index(None, "environment", "bill_to_account", "order_date"),
+    Index(None, "environment", "invoice_number"),
+)

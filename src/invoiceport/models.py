@@ -1,0 +1,16 @@
+"""Imports every table module so that `invoiceport.db.metadata` is complete (Alembic, tests)."""
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from invoiceport.db import metadata, write_transaction
+from invoiceport.invoices import tables as invoice_tables
+from invoiceport.partners import tables as partner_tables
+
+__all__ = ["invoice_tables", "metadata", "partner_tables", "wipe"]
+
+
+async def wipe(engine: AsyncEngine) -> None:
+    """Delete every row of every table (`invoiceport demo --reset`); the schema stays."""
+    async with write_transaction(engine) as conn:
+        for table in reversed(metadata.sorted_tables):
+            await conn.execute(table.delete())

@@ -1,0 +1,1 @@
+"""Partners, their customer grants and credentials."""

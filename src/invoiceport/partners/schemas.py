@@ -1,0 +1,60 @@
+"""Partner records as the admin API and CLI see them (secrets never appear here)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from invoiceport.invoices.schemas import KeyPart
+
+Scope = Literal["invoice.history.read", "invoice.webhooks.manage"]
+ALL_SCOPES: tuple[Scope, ...] = ("invoice.history.read", "invoice.webhooks.manage")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class PartnerCreate(_Strict):
+    name: Annotated[str, StringConstraints(min_length=1, max_length=255, strip_whitespace=True)]
+    customer_numbers: list[KeyPart] = Field(default_factory=list, max_length=10_000)
+
+
+class OAuthClientCreate(_Strict):
+    scopes: list[Scope] = Field(default_factory=lambda: list(ALL_SCOPES))
+
+
+class ApiKeyInfo(_Strict):
+    id: int
+    prefix: str
+    created_at: datetime
+    revoked_at: datetime | None
+
+
+class OAuthClientInfo(_Strict):
+    client_id: str
+    scopes: list[str]
+    created_at: datetime
+    revoked_at: datetime | None
+
+
+class Partner(_Strict):
+    id: int
+    name: str
+    customer_numbers: list[str]
+    created_at: datetime
+    api_keys: list[ApiKeyInfo] = Field(default_factory=list)
+    oauth_clients: list[OAuthClientInfo] = Field(default_factory=list)
+
+
+class Principal(_Strict):
+    """Who is calling a dialect route, and what they may see."""
+
+    partner_id: int
+    customer_numbers: frozenset[str]
+    scopes: frozenset[str] = frozenset()
+
+    def may_see(self, customer_number: str) -> bool:
+        return customer_number in self.customer_numbers

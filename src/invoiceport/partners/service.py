@@ -1,0 +1,141 @@
+"""Partners and credentials: create, grant, issue secrets (returned once), revoke, authenticate."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from invoiceport.db import utcnow, write_transaction
+from invoiceport.partners import credentials, repository
+from invoiceport.partners.schemas import Partner, PartnerCreate, Principal
+
+
+class PartnerNotFound(LookupError):
+    def __init__(self, partner_id: int) -> None:
+        super().__init__(f"partner {partner_id} not found")
+
+
+class CredentialNotFound(LookupError):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class IssuedApiKey:
+    id: int
+    key: str
+
+
+@dataclass(frozen=True, slots=True)
+class IssuedClient:
+    client_id: str
+    client_secret: str
+    scopes: tuple[str, ...]
+
+
+async def create_partner(engine: AsyncEngine, request: PartnerCreate) -> int:
+    async with write_transaction(engine) as conn:
+        partner_id = await repository.insert_partner(conn, request.name, utcnow())
+        await repository.grant_customers(conn, partner_id, request.customer_numbers)
+        return partner_id
+
+
+async def get_partner(engine: AsyncEngine, partner_id: int) -> Partner:
+    async with engine.connect() as conn:
+        partner = await repository.get_partner(conn, partner_id)
+    if partner is None:
+        raise PartnerNotFound(partner_id)
+    return partner
+
+
+async def list_partners(engine: AsyncEngine) -> list[Partner]:
+    async with engine.connect() as conn:
+        found = [await repository.get_partner(conn, i) for i in await repository.partner_ids(conn)]
+    return [p for p in found if p is not None]
+
+
+async def _require_partner(conn: AsyncConnection, partner_id: int) -> None:
+    if await repository.get_partner(conn, partner_id) is None:
+        raise PartnerNotFound(partner_id)
+
+
+async def grant(engine: AsyncEngine, partner_id: int, customer_numbers: list[str]) -> None:
+    async with write_transaction(engine) as conn:
+        await _require_partner(conn, partner_id)
+        await repository.grant_customers(conn, partner_id, customer_numbers)
+
+
+async def ungrant(engine: AsyncEngine, partner_id: int, customer_numbers: list[str]) -> None:
+    async with write_transaction(engine) as conn:
+        await _require_partner(conn, partner_id)
+        await repository.revoke_customers(conn, partner_id, customer_numbers)
+
+
+async def issue_api_key(engine: AsyncEngine, partner_id: int) -> IssuedApiKey:
+    key = credentials.new_api_key()
+    async with write_transaction(engine) as conn:
+        await _require_partner(conn, partner_id)
+        key_id = await repository.insert_api_key(
+            conn, partner_id, credentials.digest(key), key[:6], utcnow()
+        )
+    return IssuedApiKey(key_id, key)
+
+
+async def revoke_api_key(engine: AsyncEngine, partner_id: int, key_id: int) -> None:
+    """Revoke a key; revoking it again is fine. Unknown partner or key: `LookupError`."""
+    async with write_transaction(engine) as conn:
+        await _require_partner(conn, partner_id)
+        if not await repository.api_key_exists(conn, partner_id, key_id):
+            raise CredentialNotFound(f"API key {key_id} of partner {partner_id} not found")
+        await repository.revoke_api_key(conn, partner_id, key_id, utcnow())
+
+
+async def issue_oauth_client(
+    engine: AsyncEngine, partner_id: int, scopes: Sequence[str]
+) -> IssuedClient:
+    client_id, secret = credentials.new_client_id(), credentials.new_client_secret()
+    unique_scopes = tuple(dict.fromkeys(scopes))
+    async with write_transaction(engine) as conn:
+        await _require_partner(conn, partner_id)
+        await repository.insert_oauth_client(
+            conn, partner_id, client_id, credentials.digest(secret), unique_scopes, utcnow()
+        )
+    return IssuedClient(client_id, secret, unique_scopes)
+
+
+async def revoke_oauth_client(engine: AsyncEngine, partner_id: int, client_id: str) -> None:
+    async with write_transaction(engine) as conn:
+        await _require_partner(conn, partner_id)
+        if not await repository.oauth_client_exists(conn, partner_id, client_id):
+            raise CredentialNotFound(f"OAuth client {client_id} of partner {partner_id} not found")
+        await repository.revoke_oauth_client(conn, partner_id, client_id, utcnow())
+
+
+async def authenticate_api_key(engine: AsyncEngine, key: str) -> Principal | None:
+    """The partner behind an active API key, read fresh on every call (revocation is immediate)."""
+    if not key or len(key) > 256:
+        return None
+    key_hash = credentials.digest(key)
+    async with engine.connect() as conn:
+        found = await repository.active_api_key(conn, key_hash)
+        if found is None or not credentials.matches(key, found[1]):
+            return None
+        numbers = await repository.customer_numbers(conn, found[0])
+    return Principal(partner_id=found[0], customer_numbers=frozenset(numbers))
+
+
+async def authenticate_client(engine: AsyncEngine, client_id: str, secret: str) -> Principal | None:
+    """The partner behind an active OAuth client whose secret matches."""
+    if not client_id or len(client_id) > 64 or len(secret) > 256:
+        return None
+    async with engine.connect() as conn:
+        found = await repository.active_oauth_client(conn, client_id)
+        # Compare even when the client is unknown, so timing does not tell which clients exist.
+        stored = found[1] if found else credentials.digest("\x00unknown-client")
+        if not credentials.matches(secret, stored) or found is None:
+            return None
+        numbers = await repository.customer_numbers(conn, found[0])
+    return Principal(
+        partner_id=found[0], customer_numbers=frozenset(numbers), scopes=frozenset(found[2])
+    )

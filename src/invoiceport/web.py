@@ -1,0 +1,108 @@
+"""HTTP plumbing every router shares: the app's services, JSON responses, bounded bodies, errors."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+import orjson
+from fastapi import Request
+from fastapi.responses import Response
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from invoiceport.settings import Settings
+
+log = logging.getLogger("invoiceport.http")
+
+
+@dataclass(frozen=True, slots=True)
+class Services:
+    """What routes need, built once by `create_app` and found on `app.state.services`."""
+
+    settings: Settings
+    engine: AsyncEngine
+
+
+def services(request: Request) -> Services:
+    found: Services = request.app.state.services
+    return found
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    raise TypeError(f"cannot serialise {type(value).__name__}")
+
+
+def dump_json(content: Any) -> bytes:
+    return orjson.dumps(content, default=_default)
+
+
+class JSONBytesResponse(Response):
+    """JSON via orjson; Decimals as exact decimal strings."""
+
+    media_type = "application/json"
+
+    def render(self, content: Any) -> bytes:
+        return dump_json(content)
+
+
+class ApiError(Exception):
+    """An error of the native routes (admin, operations): `{"error": ..., "errors": [...]}`."""
+
+    def __init__(
+        self,
+        status_code: int,
+        message: str,
+        errors: list[str] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.status_code = status_code
+        self.message = message
+        self.errors = errors
+        self.headers = headers
+
+    def response(self) -> Response:
+        body: dict[str, Any] = {"error": self.message}
+        if self.errors is not None:
+            body["errors"] = self.errors
+        return JSONBytesResponse(body, status_code=self.status_code, headers=self.headers)
+
+
+class BodyTooLarge(Exception):
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"request body over the limit of {limit} bytes")
+        self.limit = limit
+
+
+async def read_body(request: Request, limit: int) -> bytes:
+    """The request body, refusing (413) anything over `limit` bytes without reading it all."""
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        raise BodyTooLarge(limit)
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise BodyTooLarge(limit)
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def parse_bool(name: str, value: str | None, default: bool) -> bool:
+    """Query-string booleans: true/false/1/0/yes/no, anything else a 400 naming the parameter."""
+    if value is None:
+        return default
+    lowered = value.strip().lower()
+    if lowered in ("true", "1", "yes"):
+        return True
+    if lowered in ("false", "0", "no"):
+        return False
+    raise ApiError(400, f"{name}: expected true or false, got {value[:50]!r}")

@@ -260,10 +260,9 @@ def partner_list() -> None:
     for partner in _partner_call(list_partners):
         active_keys = [k for k in partner.api_keys if k.revoked_at is None]
         active_clients = [c for c in partner.oauth_clients if c.revoked_at is None]
-        out.print(
+        typer.echo(  # tab-separated for scripts: rich would expand the tabs
             f"{partner.id}\t{partner.name}\tcustomers={','.join(partner.customer_numbers)}"
-            f"\tapi_keys={len(active_keys)}\toauth_clients={len(active_clients)}",
-            markup=False,
+            f"\tapi_keys={len(active_keys)}\toauth_clients={len(active_clients)}"
         )
 
 

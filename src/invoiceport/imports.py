@@ -54,7 +54,8 @@ def _json_error(raw: bytes) -> str:
     try:
         json.loads(raw)
     except json.JSONDecodeError as exc:
-        return f"{exc.msg} at column {exc.colno}"
+        joiner = " " if exc.msg.endswith(" at") else " at "  # "Unterminated string starting at"
+        return f"{exc.msg}{joiner}column {exc.colno}"
     except (ValueError, RecursionError) as exc:
         return str(exc) or type(exc).__name__
     return "invalid JSON"

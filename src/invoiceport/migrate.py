@@ -13,6 +13,7 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.migration import MigrationContext
+from sqlalchemy import MetaData
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -44,12 +45,12 @@ async def current_revision(engine: AsyncEngine) -> str | None:
         return await connection.run_sync(read)
 
 
-async def pending_changes(engine: AsyncEngine) -> list[Any]:
+async def pending_changes(engine: AsyncEngine, models: MetaData = metadata) -> list[Any]:
     """Differences between the models and a database the migrations made (empty when in sync)."""
 
     def compare(connection: Connection) -> list[Any]:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
-        return list(compare_metadata(context, metadata))
+        return list(compare_metadata(context, models))
 
     async with engine.connect() as connection:
         return await connection.run_sync(compare)

@@ -19,7 +19,14 @@ from invoiceport.db import create_engine
 from invoiceport.invoices.validation import format_path
 from invoiceport.partners.service import CredentialNotFound, PartnerNotFound
 from invoiceport.settings import Settings
-from invoiceport.web import ApiError, BodyTooLarge, JSONBytesResponse, Services, services
+from invoiceport.web import (
+    ApiError,
+    BodyTooLarge,
+    JSONBytesResponse,
+    Services,
+    error_response,
+    services,
+)
 
 log = logging.getLogger("invoiceport")
 
@@ -44,13 +51,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.services = Services(settings=settings, engine=engine)
+    app.state.error_shapes = []
     _add_error_handlers(app)
     _add_operations(app)
+    _add_dialects(app)
     if settings.admin_token is not None and settings.admin_token.get_secret_value():
         from invoiceport.admin.endpoints import router as admin_router
 
         app.include_router(admin_router)
     return app
+
+
+def _add_dialects(app: FastAPI) -> None:
+    """Each dialect package exposes `install(app)`: its routes, error shape and spec."""
+    # One line per dialect, e.g. `scansource.install(app)`; see docs/architecture.md.
 
 
 def _add_operations(app: FastAPI) -> None:
@@ -77,39 +91,41 @@ def _add_operations(app: FastAPI) -> None:
 
 def _add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
-    async def api_error(_request: Request, exc: ApiError) -> Response:
-        return exc.response()
+    async def api_error(request: Request, exc: ApiError) -> Response:
+        return error_response(request, exc.status_code, exc.message, exc.errors, exc.headers)
 
     @app.exception_handler(BodyTooLarge)
-    async def too_large(_request: Request, exc: BodyTooLarge) -> Response:
-        return ApiError(413, f"request body too large: the limit is {exc.limit} bytes").response()
+    async def too_large(request: Request, exc: BodyTooLarge) -> Response:
+        return error_response(
+            request, 413, f"request body too large: the limit is {exc.limit} bytes"
+        )
 
     @app.exception_handler(PartnerNotFound)
     @app.exception_handler(CredentialNotFound)
-    async def not_found(_request: Request, exc: LookupError) -> Response:
-        return ApiError(404, str(exc)).response()
+    async def not_found(request: Request, exc: LookupError) -> Response:
+        return error_response(request, 404, str(exc))
 
     @app.exception_handler(RequestValidationError)
-    async def bad_parameters(_request: Request, exc: RequestValidationError) -> Response:
+    async def bad_parameters(request: Request, exc: RequestValidationError) -> Response:
         errors = [f"{format_path(e['loc'])}: {e['msg']}" for e in exc.errors()]
-        return ApiError(400, "invalid request", errors).response()
+        message = "; ".join(errors) if errors else "invalid request"
+        return error_response(request, 400, message, errors)
 
     @app.exception_handler(HTTPException)
-    async def http_error(_request: Request, exc: HTTPException) -> Response:
+    async def http_error(request: Request, exc: HTTPException) -> Response:
         headers = dict(exc.headers) if exc.headers else None
-        return ApiError(exc.status_code, str(exc.detail), headers=headers).response()
+        return error_response(request, exc.status_code, str(exc.detail), headers=headers)
 
     @app.exception_handler(OperationalError)
     @app.exception_handler(InterfaceError)
     @app.exception_handler(OSError)
     @app.exception_handler(TimeoutError)
-    async def unavailable(_request: Request, exc: Exception) -> Response:
+    async def unavailable(request: Request, exc: Exception) -> Response:
         log.warning("database unavailable: %s", type(exc).__name__)
-        return ApiError(
-            503, "service unavailable, try again shortly", headers={"Retry-After": "5"}
-        ).response()
+        headers = {"Retry-After": RETRY_AFTER_SECONDS}
+        return error_response(request, 503, "service unavailable, try again shortly", None, headers)
 
     @app.exception_handler(Exception)
     async def internal(request: Request, exc: Exception) -> Response:
         log.exception("unhandled error on %s %s", request.method, request.url.path)
-        return ApiError(500, "internal error").response()
+        return error_response(request, 500, "internal error")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -73,6 +74,39 @@ class ApiError(Exception):
         if self.errors is not None:
             body["errors"] = self.errors
         return JSONBytesResponse(body, status_code=self.status_code, headers=self.headers)
+
+
+ErrorRenderer = Callable[[int, str, list[str] | None, dict[str, str] | None], Response]
+"""(status, message, errors, headers) -> the response in one API's error format."""
+
+
+def native_error(
+    status: int, message: str, errors: list[str] | None, headers: dict[str, str] | None
+) -> Response:
+    return ApiError(status, message, errors, headers).response()
+
+
+def register_error_shape(app: Any, prefix: str, renderer: ErrorRenderer) -> None:
+    """Errors on paths under `prefix` (404s, 400s, 503s...) are rendered by `renderer`."""
+    shapes: list[tuple[str, ErrorRenderer]] = app.state.error_shapes
+    shapes.append((prefix, renderer))
+    shapes.sort(key=lambda item: len(item[0]), reverse=True)  # the longest prefix wins
+
+
+def error_response(
+    request: Request,
+    status: int,
+    message: str,
+    errors: list[str] | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    """An error in the format of the API the request's path belongs to."""
+    path = request.url.path
+    shapes: list[tuple[str, ErrorRenderer]] = getattr(request.app.state, "error_shapes", [])
+    for prefix, renderer in shapes:
+        if path.startswith(prefix):
+            return renderer(status, message, errors, headers)
+    return native_error(status, message, errors, headers)
 
 
 class BodyTooLarge(Exception):

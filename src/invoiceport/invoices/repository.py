@@ -7,36 +7,14 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-import orjson
 from sqlalchemy import Select, and_, bindparam, func, or_, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from invoiceport.invoices.schemas import CanonicalInvoice
+from invoiceport.invoices.schemas import CanonicalInvoice, StoredInvoice
 from invoiceport.invoices.tables import invoices
 
 Key = tuple[str, str, str]
 """(environment, customer_number, invoice_number)"""
-
-
-@dataclass(frozen=True, slots=True)
-class StoredInvoice:
-    """A stored canonical document with its server-managed fields."""
-
-    id: int
-    document: bytes
-    version: int
-    created_at: datetime
-    updated_at: datetime
-
-    def invoice(self) -> CanonicalInvoice:
-        return CanonicalInvoice.model_validate_json(self.document)
-
-    def as_json(self) -> dict[str, Any]:
-        data: dict[str, Any] = orjson.loads(self.document)
-        data["version"] = self.version
-        data["created_at"] = self.created_at.isoformat().replace("+00:00", "Z")
-        data["updated_at"] = self.updated_at.isoformat().replace("+00:00", "Z")
-        return data
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,10 +10,12 @@ as `float`: `validation.parse_document` decodes JSON with `parse_float=Decimal` 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
+import orjson
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -314,6 +316,27 @@ class CanonicalInvoice(_Strict):
         return self.document_type == "credit_memo"
 
 
+@dataclass(frozen=True, slots=True)
+class StoredInvoice:
+    """A stored canonical document with its server-managed fields."""
+
+    id: int
+    document: bytes
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+    def invoice(self) -> CanonicalInvoice:
+        return CanonicalInvoice.model_validate_json(self.document)
+
+    def as_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = orjson.loads(self.document)
+        data["version"] = self.version
+        data["created_at"] = self.created_at.isoformat().replace("+00:00", "Z")
+        data["updated_at"] = self.updated_at.isoformat().replace("+00:00", "Z")
+        return data
+
+
 __all__ = [
     "CREDIT_MEMO_REASONS",
     "HOLD_REASONS",
@@ -322,4 +345,5 @@ __all__ = [
     "CanonicalInvoice",
     "Line",
     "MiscFee",
+    "StoredInvoice",
 ]

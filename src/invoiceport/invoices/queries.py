@@ -1,0 +1,71 @@
+"""Read services for the dialects: one place for scoping, filtering, paging and ordering.
+
+Dialects call these (never a repository). Every read is scoped to what the caller may see: a
+`Principal`'s customer numbers, which also cover bill-to accounts of the same number.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from invoiceport.invoices import repository
+from invoiceport.invoices.repository import InvoiceQuery
+from invoiceport.invoices.schemas import StoredInvoice
+
+__all__ = ["InvoiceQuery", "Page", "find_by_number", "get_invoice", "search"]
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    total: int
+    page: int
+    page_size: int
+    items: list[StoredInvoice]
+
+    @property
+    def pages(self) -> int:
+        return (self.total + self.page_size - 1) // self.page_size
+
+
+async def search(
+    engine: AsyncEngine,
+    query: InvoiceQuery,
+    *,
+    page: int,
+    page_size: int,
+    by_order_date: bool = False,
+) -> Page:
+    """One page (counted from 1) and the exact number of matches, newest first, stable order."""
+    if page < 1 or page_size < 1:
+        raise ValueError("page and page_size count from 1")
+    async with engine.connect() as conn:
+        total = await repository.count(conn, query)
+        items: list[StoredInvoice] = []
+        if (page - 1) * page_size < total:
+            items = await repository.search(
+                conn,
+                query,
+                offset=(page - 1) * page_size,
+                limit=page_size,
+                by_order_date=by_order_date,
+            )
+    return Page(total, page, page_size, items)
+
+
+async def get_invoice(
+    engine: AsyncEngine, environment: str, customer_number: str, invoice_number: str
+) -> StoredInvoice | None:
+    async with engine.connect() as conn:
+        return await repository.get(conn, (environment, customer_number, invoice_number))
+
+
+async def find_by_number(
+    engine: AsyncEngine, environment: str, invoice_number: str, customer_numbers: frozenset[str]
+) -> StoredInvoice | None:
+    """An invoice by number among the given customers' (or bill-to accounts') invoices."""
+    async with engine.connect() as conn:
+        return await repository.find_by_number(
+            conn, environment, invoice_number, sorted(customer_numbers)
+        )

@@ -7,7 +7,8 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_DB ?= invoiceport-demo.db
 DEMO_INVOICES ?= 200
-export INVOICEPORT_ADMIN_TOKEN ?= $(shell $(PYTHON) -c 'import secrets; print("adm_" + secrets.token_urlsafe(24))')
+# The demo's admin token: yours if INVOICEPORT_ADMIN_TOKEN is set, else a new one per `make run`.
+ADMIN_TOKEN = $(or $(INVOICEPORT_ADMIN_TOKEN),$(shell $(PYTHON) -c 'import secrets; print("adm_" + secrets.token_urlsafe(24))'))
 
 .PHONY: run test lint types pytest lock bench clean
 
@@ -21,8 +22,10 @@ $(STAMP): requirements/lock.txt pyproject.toml
 venv: $(STAMP)
 
 run: $(STAMP)
-	INVOICEPORT_DATABASE_URL=sqlite:///$(DEMO_DB) $(BIN)/invoiceport demo --reset --invoices $(DEMO_INVOICES) --base-url http://$(HOST):$(PORT)
-	INVOICEPORT_DATABASE_URL=sqlite:///$(DEMO_DB) $(BIN)/invoiceport serve --host $(HOST) --port $(PORT)
+	@token='$(ADMIN_TOKEN)'; \
+	export INVOICEPORT_DATABASE_URL=sqlite:///$(DEMO_DB) INVOICEPORT_ADMIN_TOKEN="$$token"; \
+	$(BIN)/invoiceport demo --reset --invoices $(DEMO_INVOICES) --base-url http://$(HOST):$(PORT) && \
+	exec $(BIN)/invoiceport serve --host $(HOST) --port $(PORT)
 
 test: lint types pytest
 

@@ -244,3 +244,12 @@ async def test_operations_routes(client: httpx.AsyncClient) -> None:
     ready = await client.get("/readyz")
     assert ready.status_code == 200 and ready.json()["database"] == "ok"
     assert (await client.get("/no/such/route")).status_code == 404
+
+
+async def test_metrics_count_requests_by_route_template(client: httpx.AsyncClient) -> None:
+    await client.get("/admin/v1/invoices/production/C1/NOPE")
+    await client.get("/admin/v1/invoices/production/C2/NOPE2")
+    text = (await client.get("/metrics")).text
+    template = "/admin/v1/invoices/{environment}/{customer_number}/{invoice_number}"
+    assert f'invoiceport_requests_total{{method="GET",route="{template}",status="404"}} 2.0' in text
+    assert "NOPE" not in text

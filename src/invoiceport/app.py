@@ -17,6 +17,7 @@ from starlette.exceptions import HTTPException
 from invoiceport import __version__
 from invoiceport.db import create_engine
 from invoiceport.invoices.validation import format_path
+from invoiceport.metrics import Metrics, MetricsMiddleware
 from invoiceport.partners.service import CredentialNotFound, PartnerNotFound
 from invoiceport.settings import Settings
 from invoiceport.web import (
@@ -68,6 +69,12 @@ def _add_dialects(app: FastAPI) -> None:
 
 
 def _add_operations(app: FastAPI) -> None:
+    metrics = Metrics()
+    app.add_middleware(MetricsMiddleware, metrics=metrics)
+    app.add_api_route(
+        "/metrics", metrics.response, methods=["GET"], tags=["operations"], summary="Prometheus"
+    )
+
     @app.get("/healthz", tags=["operations"], summary="The process is up")
     async def healthz() -> JSONBytesResponse:
         return JSONBytesResponse({"status": "ok", "version": __version__})

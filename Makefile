@@ -44,5 +44,9 @@ lock: $(STAMP)
 	$(BIN)/python -m pip install --quiet uv
 	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 --generate-hashes -o requirements/lock.txt
 
+# Benchmarks (not part of `make test`); see bench/README.md.
+bench: $(STAMP)
+	$(BIN)/python bench/bench_pdf.py
+
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache $(DEMO_DB)

@@ -253,3 +253,14 @@ async def test_metrics_count_requests_by_route_template(client: httpx.AsyncClien
     template = "/admin/v1/invoices/{environment}/{customer_number}/{invoice_number}"
     assert f'invoiceport_requests_total{{method="GET",route="{template}",status="404"}} 2.0' in text
     assert "NOPE" not in text
+
+
+@pytest.mark.parametrize("bad", ["\x00", "abc\x00def", "é" * 300, ""])
+async def test_implausible_credentials_never_reach_the_database(
+    engine: AsyncEngine, bad: str
+) -> None:
+    from invoiceport.partners.service import authenticate_api_key, authenticate_client
+
+    assert await authenticate_api_key(engine, bad) is None
+    assert await authenticate_client(engine, bad, "secret") is None
+    assert await authenticate_client(engine, "client", bad) is None

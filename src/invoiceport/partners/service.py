@@ -112,9 +112,15 @@ async def revoke_oauth_client(engine: AsyncEngine, partner_id: int, client_id: s
         await repository.revoke_oauth_client(conn, partner_id, client_id, utcnow())
 
 
+def _plausible(value: str, limit: int) -> bool:
+    """Credentials are short printable text; anything else cannot match (and PostgreSQL rejects
+    NUL bytes in text, so such values must never reach a query)."""
+    return 0 < len(value) <= limit and value.isprintable()
+
+
 async def authenticate_api_key(engine: AsyncEngine, key: str) -> Principal | None:
     """The partner behind an active API key, read fresh on every call (revocation is immediate)."""
-    if not key or len(key) > 256:
+    if not _plausible(key, 256):
         return None
     key_hash = credentials.digest(key)
     async with engine.connect() as conn:
@@ -127,7 +133,7 @@ async def authenticate_api_key(engine: AsyncEngine, key: str) -> Principal | Non
 
 async def authenticate_client(engine: AsyncEngine, client_id: str, secret: str) -> Principal | None:
     """The partner behind an active OAuth client whose secret matches."""
-    if not client_id or len(client_id) > 64 or len(secret) > 256:
+    if not _plausible(client_id, 64) or not _plausible(secret, 256):
         return None
     async with engine.connect() as conn:
         found = await repository.active_oauth_client(conn, client_id)

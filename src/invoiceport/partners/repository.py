@@ -9,7 +9,13 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from invoiceport.partners.schemas import ApiKeyInfo, OAuthClientInfo, Partner
-from invoiceport.partners.tables import api_keys, oauth_clients, partner_customers, partners
+from invoiceport.partners.tables import (
+    api_keys,
+    oauth_clients,
+    oauth_tokens,
+    partner_customers,
+    partners,
+)
 
 
 async def insert_partner(conn: AsyncConnection, name: str, at: datetime) -> int:
@@ -182,3 +188,77 @@ async def active_oauth_client(
         )
     ).first()
     return None if row is None else (row.partner_id, row.secret_hash, row.scopes.split())
+
+
+async def active_oauth_client_row(
+    conn: AsyncConnection, client_id: str
+) -> tuple[int, int, str, list[str]] | None:
+    """(client row id, partner id, secret hash, scopes) of an unrevoked client."""
+    row = (
+        await conn.execute(
+            select(
+                oauth_clients.c.id,
+                oauth_clients.c.partner_id,
+                oauth_clients.c.secret_hash,
+                oauth_clients.c.scopes,
+            ).where(oauth_clients.c.client_id == client_id, oauth_clients.c.revoked_at.is_(None))
+        )
+    ).first()
+    if row is None:
+        return None
+    return (row.id, row.partner_id, row.secret_hash, row.scopes.split())
+
+
+async def insert_oauth_token(
+    conn: AsyncConnection,
+    *,
+    token_hash: str,
+    client_row_id: int,
+    partner_id: int,
+    scopes: Iterable[str],
+    created_at: datetime,
+    expires_at: datetime,
+) -> None:
+    await conn.execute(
+        insert(oauth_tokens).values(
+            token_hash=token_hash,
+            client_row_id=client_row_id,
+            partner_id=partner_id,
+            scopes=" ".join(scopes),
+            created_at=created_at,
+            expires_at=expires_at,
+        )
+    )
+
+
+async def live_oauth_token(
+    conn: AsyncConnection, token_hash: str, now: datetime
+) -> tuple[str, int, str, list[str]] | None:
+    """(client id, partner id, stored hash, scopes) of an unexpired token of an unrevoked client.
+
+    One query joins the client, so a revocation is seen by the very next lookup in any process.
+    """
+    row = (
+        await conn.execute(
+            select(
+                oauth_clients.c.client_id,
+                oauth_tokens.c.partner_id,
+                oauth_tokens.c.token_hash,
+                oauth_tokens.c.scopes,
+            )
+            .join(oauth_clients, oauth_clients.c.id == oauth_tokens.c.client_row_id)
+            .where(
+                oauth_tokens.c.token_hash == token_hash,
+                oauth_tokens.c.expires_at > now,
+                oauth_clients.c.revoked_at.is_(None),
+            )
+        )
+    ).first()
+    if row is None:
+        return None
+    return (row.client_id, row.partner_id, row.token_hash, row.scopes.split())
+
+
+async def delete_expired_oauth_tokens(conn: AsyncConnection, before: datetime) -> int:
+    result = await conn.execute(delete(oauth_tokens).where(oauth_tokens.c.expires_at <= before))
+    return int(result.rowcount or 0)

@@ -55,6 +55,8 @@ class Principal(_Strict):
     partner_id: int
     customer_numbers: frozenset[str]
     scopes: frozenset[str] = frozenset()
+    # The OAuth client a bearer token was issued to (None for API keys); rate limits count by it.
+    client_id: str | None = None
 
     def may_see(self, customer_number: str) -> bool:
         return customer_number in self.customer_numbers

@@ -58,3 +58,24 @@ oauth_clients = Table(
     Column("created_at", UTCDateTime, nullable=False),
     Column("revoked_at", UTCDateTime),
 )
+
+# OAuth 2.0 access tokens (client credentials). Only the SHA-256 digest of a token is stored; the
+# row belongs to the client row, so deleting a client deletes its tokens, and a revoked client's
+# tokens stop working because every lookup joins the client and checks `revoked_at`.
+oauth_tokens = Table(
+    "oauth_tokens",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column(
+        "client_row_id",
+        Integer,
+        ForeignKey("oauth_clients.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column("partner_id", Integer, nullable=False),
+    Column("scopes", Text, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False, index=True),
+)

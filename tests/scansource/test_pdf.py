@@ -1,0 +1,61 @@
+"""The PDF route: the shared renderer's bytes, an ETag per stored version, 304, a download name."""
+
+from __future__ import annotations
+
+import io
+import threading
+
+import pytest
+from pypdf import PdfReader
+from tests.factories import invoice_doc
+from tests.scansource.conftest import A_CUSTOMER, World
+
+from invoiceport.invoices.service import upsert
+from invoiceport.invoices.validation import validate_document
+
+PDF = f"/api/invoice/pdf/{A_CUSTOMER}/INV-1001"
+
+
+async def test_the_invoice_as_pdf(world: World) -> None:
+    response = await world.get(PDF)
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/pdf"
+    assert response.headers["content-disposition"] == 'attachment; filename="INV-1001.pdf"'
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    assert "INV-1001" in text and "4,904.90" in text
+
+
+async def test_etag_follows_the_stored_version(world: World) -> None:
+    first = await world.get(PDF)
+    etag = first.headers["etag"]
+    again = await world.get(PDF, headers={**world.a(), "If-None-Match": etag})
+    assert again.status_code == 304 and again.content == b""
+    await upsert(world.engine, validate_document(invoice_doc(po_number="PO-CHANGED")))
+    changed = await world.get(PDF, headers={**world.a(), "If-None-Match": etag})
+    assert changed.status_code == 200
+    assert changed.headers["etag"] != etag
+
+
+async def test_a_304_still_needs_the_key_and_the_grant(world: World) -> None:
+    etag = (await world.get(PDF)).headers["etag"]
+    anonymous = await world.get(PDF, headers={"If-None-Match": etag})
+    assert anonymous.status_code == 401
+    other = await world.get(PDF, headers={**world.b(), "If-None-Match": etag})
+    assert other.status_code == 403
+
+
+async def test_rendering_runs_off_the_event_loop(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from invoiceport.dialects.scansource import routes
+
+    threads: list[threading.Thread] = []
+    real = routes.render_invoice_pdf
+
+    def spy(*args: object, **kwargs: object) -> bytes:
+        threads.append(threading.current_thread())
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(routes, "render_invoice_pdf", spy)
+    assert (await world.get(PDF)).status_code == 200
+    assert threads and threads[0] is not threading.main_thread()

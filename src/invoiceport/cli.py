@@ -224,6 +224,35 @@ def demo(
         out.print(line, markup=False)
 
 
+@app.command()
+def worker(
+    concurrency: Annotated[
+        int | None, typer.Option(min=1, max=1000, help="Requests in flight at once")
+    ] = None,
+) -> None:
+    """Deliver webhooks until stopped (Ctrl-C, SIGTERM); on PostgreSQL run as many as you like."""
+    from invoiceport.migrate import upgrade
+    from invoiceport.webhooks.worker import serve_forever
+
+    settings = _settings()
+    if concurrency is not None:
+        settings = settings.model_copy(update={"webhook_concurrency": concurrency})
+    if settings.webhook_lease_seconds <= settings.webhook_timeout_seconds:
+        raise CliError(
+            "INVOICEPORT_WEBHOOK_LEASE_SECONDS must be longer than "
+            "INVOICEPORT_WEBHOOK_TIMEOUT_SECONDS (a lease must outlast a request)"
+        )
+    logging.basicConfig(
+        level=settings.log_level.upper(), format="%(levelname)s %(name)s: %(message)s"
+    )
+
+    async def work(engine: AsyncEngine) -> None:
+        await upgrade(engine)
+        await serve_forever(engine, settings)
+
+    _run(settings, work)
+
+
 def _partner_call(work: Callable[[AsyncEngine], Awaitable[T]]) -> T:
     from invoiceport.partners.service import CredentialNotFound, PartnerNotFound
 

@@ -5,8 +5,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from invoiceport.db import metadata, write_transaction
 from invoiceport.invoices import tables as invoice_tables
 from invoiceport.partners import tables as partner_tables
+from invoiceport.webhooks import tables as webhook_tables
 
-__all__ = ["invoice_tables", "metadata", "partner_tables", "wipe"]
+__all__ = ["invoice_tables", "metadata", "partner_tables", "webhook_tables", "wipe"]
 
 
 async def wipe(engine: AsyncEngine) -> None:

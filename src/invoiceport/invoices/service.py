@@ -1,7 +1,8 @@
 """Ingest: validated canonical invoices into the store, idempotently, in batches.
 
 The admin API, the bulk endpoint, `invoiceport import` and `invoiceport demo` all come through here,
-so every change is made (and, later, announced) the same way. Each batch is one transaction.
+so every change is made and announced (a webhook event in the same transaction) the same way.
+Each batch is one transaction.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from invoiceport.invoices import repository
 from invoiceport.invoices.repository import ExistingRow, Key, NewRow
 from invoiceport.invoices.schemas import CanonicalInvoice
 from invoiceport.invoices.validation import InvoiceRejected, parse_document
+from invoiceport.webhooks import service as webhooks
 
 Result = Literal["created", "updated", "unchanged"]
 MAX_ATTEMPTS = 3
@@ -101,6 +103,17 @@ def _plan(
     return outcomes, list(inserts.values()), update_rows
 
 
+def _changes(
+    batch: Sequence[CanonicalInvoice], outcomes: Sequence[Outcome], at: datetime
+) -> list[webhooks.Change]:
+    """Created and updated documents get an event; unchanged ones do not."""
+    changes = []
+    for invoice, outcome in zip(batch, outcomes, strict=True):
+        if outcome.result != "unchanged":
+            changes.append(webhooks.Change(outcome.result, invoice, outcome.version, at))
+    return changes
+
+
 async def store_batch(engine: AsyncEngine, batch: Sequence[CanonicalInvoice]) -> list[Outcome]:
     """Upsert documents in one transaction; the outcomes come back in the order given."""
     if not batch:
@@ -111,9 +124,12 @@ async def store_batch(engine: AsyncEngine, batch: Sequence[CanonicalInvoice]) ->
                 existing = await repository.lock_existing(
                     conn, (key_of(i) for i in batch), for_update=conn.dialect.name != "sqlite"
                 )
-                outcomes, inserts, updates = _plan(batch, existing, utcnow())
+                at = utcnow()
+                outcomes, inserts, updates = _plan(batch, existing, at)
                 await repository.insert_many(conn, inserts)
                 await repository.update_many(conn, updates)
+                # Webhook events commit with the changes they announce, or not at all.
+                await webhooks.record_changes(conn, _changes(batch, outcomes, at))
                 return outcomes
         except IntegrityError:
             # Another writer created one of these keys after we looked: look again.

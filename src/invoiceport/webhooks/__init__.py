@@ -1,0 +1,1 @@
+"""Signed invoice webhooks: outbox events, subscriptions, delivery worker (docs/webhooks.md)."""

@@ -1,0 +1,1 @@
+"""ABC Supply dialect."""

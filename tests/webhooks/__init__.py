@@ -1,0 +1,1 @@
+"""Webhooks: outbox, subscriptions, signing, delivery worker."""

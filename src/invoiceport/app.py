@@ -14,8 +14,9 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from starlette.exceptions import HTTPException
 
-from invoiceport import __version__
+from invoiceport import __version__, oauth
 from invoiceport.db import create_engine
+from invoiceport.dialects import abcsupply, ingram, scansource
 from invoiceport.invoices.validation import format_path
 from invoiceport.metrics import Metrics, MetricsMiddleware
 from invoiceport.partners.service import CredentialNotFound, PartnerNotFound
@@ -66,6 +67,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 def _add_dialects(app: FastAPI) -> None:
     """Each dialect package exposes `install(app)`: its routes, error shape and spec."""
     # One line per dialect, e.g. `scansource.install(app)`; see docs/architecture.md.
+    oauth.install(app)
+    ingram.install(app)
+    scansource.install(app)
+    abcsupply.install(app)
 
 
 def _add_operations(app: FastAPI) -> None:

@@ -40,8 +40,31 @@ class DemoSummary:
         if admin_token:
             yield f"  Admin token (INVOICEPORT_ADMIN_TOKEN): {admin_token}"
         yield ""
+        yield f"API docs (Swagger UI, every dialect): {base_url}/docs"
+        yield ""
         yield "Try:"
         yield f"  curl -s {base_url}/healthz"
+        yield (  # ScanSource: summary of a granted customer, then one invoice's detail
+            f"  curl -s -H 'Ocp-Apim-Subscription-Key: {self.api_key}' "
+            f"'{base_url}/api/invoice/summary/20-123456?pageSize=5'"
+        )
+        yield (
+            f"  curl -s -H 'Ocp-Apim-Subscription-Key: {self.api_key}' "
+            f"{base_url}/api/invoice/detail/20-123456/20-12345-11"
+        )
+        yield (
+            f"  curl -s -o invoice.pdf -H 'Ocp-Apim-Subscription-Key: {self.api_key}' "
+            f"{base_url}/api/invoice/pdf/20-123456/20-12345-11"
+        )
+        yield (  # Ingram Micro v5: a token, then the seed's sample request
+            f"  TOKEN=$(curl -s -d grant_type=client_credentials -d client_id={self.client_id} "
+            f"-d client_secret={self.client_secret} {base_url}/oauth/oauth30/token "
+            "| python3 -c 'import json,sys; print(json.load(sys.stdin)[\"access_token\"])')"
+        )
+        yield (
+            f'  curl -s -H "Authorization: Bearer $TOKEN" \'{base_url}/resellers/v5/invoices/'
+            "20-12345-11?isoCountryCode=UK&customerNumber=20-123456'"
+        )
         if admin_token:
             yield (
                 f"  curl -s -H 'Authorization: Bearer {admin_token}' "

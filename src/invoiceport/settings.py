@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -45,6 +46,23 @@ class Settings(BaseSettings):
         default=None, description="Bearer token of the admin API; the admin API is off when unset"
     )
     webhook_allow_private: bool = False
+    # Webhook delivery (docs/webhooks.md): `invoiceport worker` and the subscription routes.
+    webhook_signing_key: SecretStr | None = Field(
+        default=None, description="Derives the endpoints' signing secrets; unset: stored as is"
+    )
+    webhook_retry_schedule: tuple[Annotated[float, Field(ge=0)], ...] = Field(
+        default=(0, 5, 300, 1800, 7200, 18000, 36000, 50400, 72000, 86400),
+        min_length=1,
+        max_length=50,
+        description="Seconds before each attempt (JSON list); Standard Webhooks' by default",
+    )
+    webhook_timeout_seconds: float = Field(default=15.0, gt=0, le=300)
+    webhook_lease_seconds: float = Field(default=60.0, gt=0, description="Above the timeout")
+    webhook_disable_after_seconds: float = Field(default=5 * 86400, gt=0)
+    webhook_poll_seconds: float = Field(default=1.0, gt=0, le=60)
+    webhook_concurrency: int = Field(default=16, ge=1, le=1000)
+    webhook_secret_grace_seconds: float = Field(default=86400, ge=0)
+    webhook_retention_days: int = Field(default=30, ge=0, description="0 keeps events forever")
 
     max_body_bytes: int = Field(default=1_048_576, ge=1024, description="One invoice (413 above)")
     max_bulk_bytes: int = Field(default=64 * 1_048_576, ge=1024, description="Bulk NDJSON body")
@@ -52,6 +70,24 @@ class Settings(BaseSettings):
     db_pool_size: int = Field(default=10, ge=1)
     db_timeout_seconds: float = Field(default=5.0, gt=0)
     log_level: str = "INFO"
+    scansource_max_page_size: int = Field(default=100, ge=1, le=10_000)  # docs/scansource.md
+    abcsupply_max_page_size: int = Field(default=100, ge=1, le=10_000)  # docs/abcsupply.md
+
+    # OAuth 2.0 tokens, Ingram dialect, rate limits and availability (docs/oauth.md, docs/ingram.md,
+    # docs/rate-limits.md). Mappings are JSON objects in the environment.
+    oauth_token_lifetime_seconds: int = Field(default=86_399, ge=1, le=31 * 86_400)
+    ingram_lookback_months: int = Field(default=9, ge=1, le=1200)
+    rate_limits: dict[str, str] = Field(
+        default_factory=dict, description='Per dialect, e.g. {"ingram": "60/60 seconds"}'
+    )
+    rate_limit_partners: dict[str, str] = Field(
+        default_factory=dict, description='Per partner id, or "id:dialect": {"7": "600/minute"}'
+    )
+    rate_limit_key_prefix: str = Field(default="invoiceport", min_length=1, max_length=64)
+    rate_limit_redis_failure: Literal["open", "closed"] = "open"
+    ingram_availability: dict[str, str] = Field(
+        default_factory=dict, description='Per country, local time: {"UK": "06:00-00:30"}'
+    )
 
     # Letterhead for PDFs.
     seller_name: str = "invoiceport demo supplier"

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import MetaData, Numeric, String, event
+from sqlalchemy import BigInteger, Integer, MetaData, Numeric, String, event
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.types import DateTime, TypeDecorator
@@ -28,6 +28,9 @@ NAMING_CONVENTION = {
 }
 
 metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+BigId = BigInteger().with_variant(Integer, "sqlite")
+"""Primary keys of tables that grow without bound (SQLite autoincrements INTEGER keys only)."""
 
 
 class ExactDecimal(TypeDecorator[Decimal]):

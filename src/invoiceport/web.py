@@ -41,7 +41,20 @@ def _default(value: Any) -> Any:
 
 
 def dump_json(content: Any) -> bytes:
+    """JSON via orjson, Decimals as exact decimal strings ("0.10")."""
     return orjson.dumps(content, default=_default)
+
+
+def _decimal_as_number(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return orjson.Fragment(format(value, "f").encode())
+    return _default(value)
+
+
+def dump_json_numbers(content: Any) -> bytes:
+    """JSON with Decimals as JSON numbers carrying exactly their digits (`732.41`, `0.10`),
+    never through float: for vendor contracts whose schemas type amounts as `number`."""
+    return orjson.dumps(content, default=_decimal_as_number)
 
 
 class JSONBytesResponse(Response):

@@ -47,15 +47,15 @@ async def test_a_304_still_needs_the_key_and_the_grant(world: World) -> None:
 async def test_rendering_runs_off_the_event_loop(
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from invoiceport.dialects.scansource import routes
+    from invoiceport.pdf import http as pdf_http
 
     threads: list[threading.Thread] = []
-    real = routes.render_invoice_pdf
+    real = pdf_http.render_invoice_pdf
 
     def spy(*args: object, **kwargs: object) -> bytes:
         threads.append(threading.current_thread())
         return real(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(routes, "render_invoice_pdf", spy)
+    monkeypatch.setattr(pdf_http, "render_invoice_pdf", spy)
     assert (await world.get(PDF)).status_code == 200
     assert threads and threads[0] is not threading.main_thread()

@@ -1,7 +1,6 @@
 """The invoices table: filters are real indexed columns; the document is stored beside them."""
 
 from sqlalchemy import (
-    BigInteger,
     Column,
     Date,
     Index,
@@ -12,9 +11,8 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
+from invoiceport.db import BigId as Id
 from invoiceport.db import ExactDecimal, UTCDateTime, metadata
-
-Id = BigInteger().with_variant(Integer, "sqlite")  # SQLite autoincrements INTEGER PRIMARY KEY only
 
 invoices = Table(
     "invoices",

@@ -13,8 +13,12 @@ import unicodedata
 from collections.abc import Callable
 from urllib.parse import quote
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
+
+from invoiceport.invoices.schemas import StoredInvoice
+from invoiceport.pdf import Letterhead, render_invoice_pdf
 
 # Bump whenever the page layout changes, so that clients holding an old rendering fetch the new one.
 RENDER_REVISION = "1"
@@ -107,3 +111,25 @@ def pdf_response(
         return Response(status_code=412, headers=headers)  # RFC 9110 section 13.1.2
     headers["Content-Disposition"] = content_disposition(filename)
     return Response(pdf_bytes_factory(), media_type=MEDIA_TYPE, headers=headers)
+
+
+async def stored_invoice_pdf(
+    request: Request,
+    stored: StoredInvoice,
+    letterhead: Letterhead,
+    *,
+    etag_source: str,
+    filename: str,
+) -> Response:
+    """A stored invoice's PDF for a dialect route: rendered off the event loop, only when sent.
+
+    Rendering takes tens of milliseconds for long invoices, which must not stall other requests.
+    """
+
+    def render() -> bytes:
+        return render_invoice_pdf(stored.invoice(), letterhead=letterhead, version=stored.version)
+
+    response: Response = await run_in_threadpool(
+        pdf_response, request, render, etag_source=etag_source, filename=filename
+    )
+    return response

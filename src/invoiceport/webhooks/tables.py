@@ -6,7 +6,6 @@ worker makes is a `webhook_attempts` row, written before the request is sent.
 """
 
 from sqlalchemy import (
-    BigInteger,
     Column,
     ForeignKey,
     Index,
@@ -17,9 +16,8 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
+from invoiceport.db import BigId as Id
 from invoiceport.db import UTCDateTime, metadata
-
-Id = BigInteger().with_variant(Integer, "sqlite")  # SQLite autoincrements INTEGER PRIMARY KEY only
 
 webhook_endpoints = Table(
     "webhook_endpoints",

@@ -8,12 +8,10 @@ the store (404). Only the `production` environment is served. Reads go through
 
 from __future__ import annotations
 
-import functools
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, FastAPI, Path, Request
 from fastapi.responses import Response
-from starlette.concurrency import run_in_threadpool
 
 from invoiceport import __version__, ratelimit
 from invoiceport.dialects.abcsupply import errors, views
@@ -24,8 +22,8 @@ from invoiceport.docs_ui import register_spec
 from invoiceport.invoices import queries
 from invoiceport.invoices.schemas import StoredInvoice
 from invoiceport.partners.schemas import Principal
-from invoiceport.pdf import Letterhead, render_invoice_pdf
-from invoiceport.pdf.http import pdf_response
+from invoiceport.pdf import Letterhead
+from invoiceport.pdf.http import stored_invoice_pdf
 from invoiceport.pdf.letterhead import letterhead_from_settings
 from invoiceport.web import register_error_shape, services
 
@@ -106,10 +104,6 @@ async def invoice_by_id(request: Request, principal: Reader, invoice_id: Invoice
     return views.AbcJSONResponse(views.detail(stored.invoice()))
 
 
-def _render(stored: StoredInvoice, letterhead: Letterhead) -> bytes:
-    return render_invoice_pdf(stored.invoice(), letterhead=letterhead, version=stored.version)
-
-
 @router.get(
     "/{invoiceId}/pdf",
     summary="Get Invoice PDF",
@@ -120,15 +114,13 @@ async def invoice_pdf(request: Request, principal: Reader, invoice_id: InvoiceId
     """The invoice as a PDF; `ETag` per stored version, `If-None-Match` answers 304."""
     stored = await _find(request, principal, invoice_id)
     letterhead: Letterhead = request.app.state.abcsupply_letterhead
-    # Rendering takes tens of milliseconds for long invoices: keep it off the event loop.
-    response: Response = await run_in_threadpool(
-        pdf_response,
+    return await stored_invoice_pdf(
         request,
-        functools.partial(_render, stored, letterhead),
+        stored,
+        letterhead,
         etag_source=f"{ENVIRONMENT}/{stored.id}/{stored.version}",
         filename=f"{invoice_id}.pdf",
     )
-    return response
 
 
 def openapi() -> dict[str, Any]:

@@ -14,23 +14,13 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
-import orjson
 from starlette.responses import Response
 
 from invoiceport.invoices.schemas import CanonicalInvoice, Line
+from invoiceport.web import dump_json_numbers
 from invoiceport.webhooks.schemas import Attempt, Delivery, Endpoint
 
-
-def _number(value: Any) -> Any:
-    """orjson `default`: a Decimal becomes a JSON number with exactly its digits."""
-    if isinstance(value, Decimal):
-        return orjson.Fragment(format(value, "f").encode())
-    raise TypeError(f"cannot serialise {type(value).__name__}")
-
-
-def dumps(content: Any) -> bytes:
-    """JSON with Decimals as numbers (`732.41`, `0.10`), never through float."""
-    return orjson.dumps(content, default=_number)
+dumps = dump_json_numbers
 
 
 class AbcJSONResponse(Response):

@@ -7,14 +7,12 @@ then is the store read (404 for an unknown invoice). Reads go through `invoices.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable, Coroutine
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import Response
 from fastapi.routing import APIRoute
-from starlette.concurrency import run_in_threadpool
 
 from invoiceport.dialects.scansource import media, params, views, xml
 from invoiceport.dialects.scansource.auth import LIMIT_HEADERS, require_customer, require_principal
@@ -22,8 +20,8 @@ from invoiceport.dialects.scansource.errors import invoice_not_found
 from invoiceport.invoices import queries
 from invoiceport.invoices.schemas import CanonicalInvoice, StoredInvoice
 from invoiceport.partners.schemas import Principal
-from invoiceport.pdf import Letterhead, render_invoice_pdf
-from invoiceport.pdf.http import pdf_response
+from invoiceport.pdf import Letterhead
+from invoiceport.pdf.http import stored_invoice_pdf
 from invoiceport.web import ApiError, services
 
 
@@ -151,10 +149,6 @@ async def invoice_detail(
     return _respond(views.dump_json(views.detail(stored, invoice, serials=serials)), chosen)
 
 
-def _render(stored: StoredInvoice, letterhead: Letterhead) -> bytes:
-    return render_invoice_pdf(stored.invoice(), letterhead=letterhead, version=stored.version)
-
-
 @router.get("/pdf/{customerNumber}/{invoiceNumber}")
 async def invoice_pdf(
     request: Request,
@@ -167,11 +161,10 @@ async def invoice_pdf(
     media.negotiate(request.headers.get("accept"), media.PDF_TYPES)
     stored = await _find(request, customer_number, invoice_number)
     letterhead: Letterhead = request.app.state.scansource_letterhead
-    # Rendering takes tens of milliseconds for long invoices: keep it off the event loop.
-    response: Response = await run_in_threadpool(
-        pdf_response,
+    response = await stored_invoice_pdf(
         request,
-        functools.partial(_render, stored, letterhead),
+        stored,
+        letterhead,
         etag_source=f"{params.ENVIRONMENT}/{customer_number}/{invoice_number}/{stored.version}",
         filename=f"{invoice_number}.pdf",
     )

@@ -17,22 +17,13 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-import orjson
-
 from invoiceport.invoices.schemas import Address, CanonicalInvoice, Line, StoredInvoice
+from invoiceport.web import dump_json_numbers
 
 JsonObject = dict[str, Any]
 
 
-def _decimal_as_number(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return orjson.Fragment(format(value, "f").encode())
-    raise TypeError(f"cannot serialise {type(value).__name__}")
-
-
-def dump_json(content: Any) -> bytes:
-    """JSON with every `Decimal` as a JSON number carrying exactly its digits."""
-    return orjson.dumps(content, default=_decimal_as_number)
+dump_json = dump_json_numbers
 
 
 def quantity(value: Decimal) -> int | Decimal:

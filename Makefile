@@ -10,7 +10,7 @@ DEMO_INVOICES ?= 200
 # The demo's admin token: yours if INVOICEPORT_ADMIN_TOKEN is set, else a new one per `make run`.
 ADMIN_TOKEN = $(or $(INVOICEPORT_ADMIN_TOKEN),$(shell $(PYTHON) -c 'import secrets; print("adm_" + secrets.token_urlsafe(24))'))
 
-.PHONY: run test lint types pytest lock bench clean
+.PHONY: run test lint types pytest lock bench bench-pdf clean
 
 $(STAMP): requirements/lock.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -44,8 +44,15 @@ lock: $(STAMP)
 	$(BIN)/python -m pip install --quiet uv
 	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 --generate-hashes -o requirements/lock.txt
 
-# Benchmarks (not part of `make test`); see bench/README.md.
+# Benchmarks (not part of `make test`); see bench/README.md. `make bench` needs PostgreSQL at
+# BENCH_DATABASE (its own database, built once and reused; BENCH_ARGS=--rebuild rebuilds it), and
+# installs wrk (apt-get) and Prism (npx) when missing. The report goes to bench/results/.
+BENCH_DATABASE ?= postgresql://postgres@127.0.0.1:5432/invoiceport_bench
 bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet -r bench/requirements.txt
+	$(BIN)/python bench/run.py --url $(BENCH_DATABASE) $(BENCH_ARGS)
+
+bench-pdf: $(STAMP)
 	$(BIN)/python bench/bench_pdf.py
 
 clean:

@@ -14,8 +14,10 @@ from typing import Any
 
 from sqlalchemy import BigInteger, Integer, MetaData, Numeric, String, event
 from sqlalchemy.engine import Dialect
+from sqlalchemy.exc import InvalidatePoolError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.types import DateTime, TypeDecorator
+from sqlalchemy.util import await_
 
 from invoiceport.settings import Settings
 
@@ -92,17 +94,38 @@ def create_engine(settings: Settings) -> AsyncEngine:
         event.listen(engine.sync_engine, "connect", _sqlite_connect)
         event.listen(engine.sync_engine, "begin", _sqlite_begin)
         return engine
-    return create_async_engine(
+    engine = create_async_engine(
         url,
         pool_size=settings.db_pool_size,
         max_overflow=settings.db_pool_size,
         pool_timeout=settings.db_timeout_seconds,
-        pool_pre_ping=True,
         connect_args={
             "timeout": settings.db_timeout_seconds,
             "command_timeout": settings.db_timeout_seconds * 6,
         },
     )
+    event.listen(engine.sync_engine, "checkout", _pinger(settings.db_timeout_seconds))
+    return engine
+
+
+def _pinger(timeout: float) -> Any:
+    """The pool's pre-ping, bounded by the database timeout (docs/hardening.md).
+
+    SQLAlchemy's own `pool_pre_ping` waits for the ping as long as asyncpg's command timeout
+    (six times ours), so a connection whose network path silently died held a request that long.
+    A ping that fails or takes longer than `timeout` drops the connection and every older one in
+    the pool; the pool then connects afresh (bounded by the connect timeout).
+    """
+
+    def ping(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+        driver = dbapi_connection.driver_connection
+        try:
+            await_(driver.fetchval("SELECT 1", timeout=timeout))
+        except Exception as exc:
+            driver.terminate()
+            raise InvalidatePoolError(f"pre-ping failed: {type(exc).__name__}") from exc
+
+    return ping
 
 
 def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -130,3 +153,15 @@ async def write_transaction(engine: AsyncEngine) -> AsyncIterator[AsyncConnectio
         await connection.execution_options(sqlite_immediate=True)
         async with connection.begin():
             yield connection
+
+
+@asynccontextmanager
+async def read_connection(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
+    """A connection for reads only. On PostgreSQL it runs in autocommit, so a read costs one
+    round trip instead of three (BEGIN, the query, ROLLBACK on return to the pool); under READ
+    COMMITTED every statement had its own snapshot anyway, so nothing a caller sees changes.
+    SQLite keeps its explicit BEGIN (see `_sqlite_begin`). docs/performance.md"""
+    async with engine.connect() as connection:
+        if connection.dialect.name == "postgresql":
+            await connection.execution_options(isolation_level="AUTOCOMMIT")
+        yield connection

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from invoiceport.db import read_connection
 from invoiceport.invoices import repository
 from invoiceport.invoices.repository import InvoiceQuery
 from invoiceport.invoices.schemas import StoredInvoice
@@ -37,27 +38,40 @@ async def search(
     page_size: int,
     by_order_date: bool = False,
 ) -> Page:
-    """One page (counted from 1) and the exact number of matches, newest first, stable order."""
+    """One page (counted from 1) and the exact number of matches, newest first, stable order.
+
+    A page past the middle is read from the far end (oldest first, then reversed): skipping rows
+    costs in proportion to their number, so the last page is as cheap as the first."""
     if page < 1 or page_size < 1:
         raise ValueError("page and page_size count from 1")
-    async with engine.connect() as conn:
+    offset = (page - 1) * page_size
+    async with read_connection(engine) as conn:
         total = await repository.count(conn, query)
         items: list[StoredInvoice] = []
-        if (page - 1) * page_size < total:
-            items = await repository.search(
-                conn,
-                query,
-                offset=(page - 1) * page_size,
-                limit=page_size,
-                by_order_date=by_order_date,
-            )
+        if offset < total:
+            wanted = min(page_size, total - offset)
+            from_end = total - offset - wanted
+            if from_end < offset:
+                items = await repository.search(
+                    conn,
+                    query,
+                    offset=from_end,
+                    limit=wanted,
+                    by_order_date=by_order_date,
+                    oldest_first=True,
+                )
+                items.reverse()
+            else:
+                items = await repository.search(
+                    conn, query, offset=offset, limit=wanted, by_order_date=by_order_date
+                )
     return Page(total, page, page_size, items)
 
 
 async def get_invoice(
     engine: AsyncEngine, environment: str, customer_number: str, invoice_number: str
 ) -> StoredInvoice | None:
-    async with engine.connect() as conn:
+    async with read_connection(engine) as conn:
         return await repository.get(conn, (environment, customer_number, invoice_number))
 
 
@@ -65,7 +79,7 @@ async def find_by_number(
     engine: AsyncEngine, environment: str, invoice_number: str, customer_numbers: frozenset[str]
 ) -> StoredInvoice | None:
     """An invoice by number among the given customers' (or bill-to accounts') invoices."""
-    async with engine.connect() as conn:
+    async with read_connection(engine) as conn:
         return await repository.find_by_number(
             conn, environment, invoice_number, sorted(customer_numbers)
         )

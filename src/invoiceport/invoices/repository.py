@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, bindparam, func, or_, select, tuple_
+from sqlalchemy import Select, and_, bindparam, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from invoiceport.invoices.schemas import CanonicalInvoice, StoredInvoice
@@ -49,17 +49,22 @@ def _stored(row: Any) -> StoredInvoice:
     return StoredInvoice(row.id, document, row.version, row.created_at, row.updated_at)
 
 
-def _key_clause(key: Key) -> Any:
-    environment, customer_number, invoice_number = key
-    return and_(
-        invoices.c.environment == environment,
-        invoices.c.customer_number == customer_number,
-        invoices.c.invoice_number == invoice_number,
-    )
+# Built once: the hottest read (every detail route) skips rebuilding its clause objects.
+_BY_KEY = select(*_STORED_COLUMNS).where(
+    invoices.c.environment == bindparam("environment"),
+    invoices.c.customer_number == bindparam("customer_number"),
+    invoices.c.invoice_number == bindparam("invoice_number"),
+)
 
 
 async def get(conn: AsyncConnection, key: Key) -> StoredInvoice | None:
-    row = (await conn.execute(select(*_STORED_COLUMNS).where(_key_clause(key)))).first()
+    environment, customer_number, invoice_number = key
+    params = {
+        "environment": environment,
+        "customer_number": customer_number,
+        "invoice_number": invoice_number,
+    }
+    row = (await conn.execute(_BY_KEY, params)).first()
     return None if row is None else _stored(row)
 
 
@@ -70,17 +75,27 @@ async def lock_existing(
     wanted = sorted(set(keys))  # a fixed lock order keeps concurrent batches from deadlocking
     if not wanted:
         return {}
-    key_columns = tuple_(
-        invoices.c.environment, invoices.c.customer_number, invoices.c.invoice_number
-    )
+    # Grouped by customer, as `number IN (...)` per customer: PostgreSQL then reads the unique
+    # index by key. A row-value IN list was planned as a scan of the customer's rows, each tested
+    # against every key: quadratic in a customer's size during an import (docs/performance.md).
+    numbers: dict[tuple[str, str], list[str]] = {}
+    for environment, customer_number, invoice_number in wanted:
+        numbers.setdefault((environment, customer_number), []).append(invoice_number)
+    c = invoices.c
     query = select(
-        invoices.c.environment,
-        invoices.c.customer_number,
-        invoices.c.invoice_number,
-        invoices.c.id,
-        invoices.c.content_hash,
-        invoices.c.version,
-    ).where(key_columns.in_(wanted))
+        c.environment, c.customer_number, c.invoice_number, c.id, c.content_hash, c.version
+    ).where(
+        or_(
+            *(
+                and_(
+                    c.environment == environment,
+                    c.customer_number == customer_number,
+                    c.invoice_number.in_(group),
+                )
+                for (environment, customer_number), group in numbers.items()
+            )
+        )
+    )
     if for_update:
         query = query.order_by(invoices.c.id).with_for_update()
     rows = (await conn.execute(query)).all()
@@ -183,14 +198,25 @@ async def count(conn: AsyncConnection, q: InvoiceQuery) -> int:
 
 
 async def search(
-    conn: AsyncConnection, q: InvoiceQuery, *, offset: int, limit: int, by_order_date: bool = False
+    conn: AsyncConnection,
+    q: InvoiceQuery,
+    *,
+    offset: int,
+    limit: int,
+    by_order_date: bool = False,
+    oldest_first: bool = False,
 ) -> list[StoredInvoice]:
-    """One page, newest first: by invoice date (or order date), then invoice number; stable."""
+    """One page, newest first: by invoice date (or order date), then invoice number; stable.
+
+    `oldest_first` reads the exact reverse order (the same index, scanned the other way), so that
+    the caller can reach a deep page from the far end instead of skipping most of the matches."""
     c = invoices.c
     first = c.order_date if by_order_date else c.invoice_date
-    query = _filtered(select(*_STORED_COLUMNS), q).order_by(
-        first.desc().nulls_last(), c.invoice_number.desc(), c.id.desc()
-    )
+    if oldest_first:
+        order = (first.asc().nulls_first(), c.invoice_number.asc(), c.id.asc())
+    else:
+        order = (first.desc().nulls_last(), c.invoice_number.desc(), c.id.desc())
+    query = _filtered(select(*_STORED_COLUMNS), q).order_by(*order)
     rows = (await conn.execute(query.offset(offset).limit(limit))).all()
     return [_stored(row) for row in rows]
 

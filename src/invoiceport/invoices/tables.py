@@ -37,9 +37,24 @@ invoices = Table(
     Column("updated_at", UTCDateTime, nullable=False),
     UniqueConstraint("environment", "customer_number", "invoice_number"),
     # Queries are scoped by (environment, customer) first; each index serves one access path.
-    Index(None, "environment", "customer_number", "invoice_date", "invoice_number"),
     Index(None, "environment", "customer_number", "po_number"),
     Index(None, "environment", "customer_number", "sales_order_number"),
-    Index(None, "environment", "bill_to_account", "order_date"),
     Index(None, "environment", "invoice_number"),
+)
+
+# Pages are read newest first (`date DESC NULLS LAST, invoice_number DESC`): these indexes hold that
+# order, so a page is an index range instead of a sort of every match (migration 0004).
+Index(
+    "ix_invoices_customer_newest",
+    invoices.c.environment,
+    invoices.c.customer_number,
+    invoices.c.invoice_date.desc().nulls_last(),
+    invoices.c.invoice_number.desc(),
+)
+Index(
+    "ix_invoices_bill_to_newest",
+    invoices.c.environment,
+    invoices.c.bill_to_account,
+    invoices.c.order_date.desc().nulls_last(),
+    invoices.c.invoice_number.desc(),
 )

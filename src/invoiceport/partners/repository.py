@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import ColumnElement, delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from invoiceport.partners.schemas import ApiKeyInfo, OAuthClientInfo, Partner
@@ -123,16 +123,37 @@ async def api_key_exists(conn: AsyncConnection, partner_id: int, key_id: int) ->
     return (await conn.execute(query)).first() is not None
 
 
-async def active_api_key(conn: AsyncConnection, key_hash: str) -> tuple[int, str] | None:
-    """(partner id, stored hash) of an unrevoked key with this hash."""
+GRANT_SEPARATOR = "\n"  # customer numbers have no control characters (invoices.schemas.KeyPart)
+
+
+def _granted(partner_id: ColumnElement[int]) -> ColumnElement[str | None]:
+    """The partner's customer numbers as one string, so a credential lookup is one round trip
+    returning one row (a partner may hold thousands of grants)."""
+    return (
+        select(func.aggregate_strings(partner_customers.c.customer_number, GRANT_SEPARATOR))
+        .where(partner_customers.c.partner_id == partner_id)
+        .scalar_subquery()
+    )
+
+
+def _split_grants(joined: str | None) -> list[str]:
+    return sorted(joined.split(GRANT_SEPARATOR)) if joined else []
+
+
+async def active_api_key(conn: AsyncConnection, key_hash: str) -> tuple[int, str, list[str]] | None:
+    """(partner id, stored hash, customer numbers) of an unrevoked key with this hash."""
     row = (
         await conn.execute(
-            select(api_keys.c.partner_id, api_keys.c.key_hash).where(
-                api_keys.c.key_hash == key_hash, api_keys.c.revoked_at.is_(None)
-            )
+            select(
+                api_keys.c.partner_id,
+                api_keys.c.key_hash,
+                _granted(api_keys.c.partner_id).label("granted"),
+            ).where(api_keys.c.key_hash == key_hash, api_keys.c.revoked_at.is_(None))
         )
     ).first()
-    return None if row is None else (row.partner_id, row.key_hash)
+    if row is None:
+        return None
+    return (row.partner_id, row.key_hash, _split_grants(row.granted))
 
 
 async def insert_oauth_client(
@@ -233,8 +254,9 @@ async def insert_oauth_token(
 
 async def live_oauth_token(
     conn: AsyncConnection, token_hash: str, now: datetime
-) -> tuple[str, int, str, list[str]] | None:
-    """(client id, partner id, stored hash, scopes) of an unexpired token of an unrevoked client.
+) -> tuple[str, int, str, list[str], list[str]] | None:
+    """(client id, partner id, stored hash, scopes, customer numbers) of an unexpired token of an
+    unrevoked client.
 
     One query joins the client, so a revocation is seen by the very next lookup in any process.
     """
@@ -245,6 +267,7 @@ async def live_oauth_token(
                 oauth_tokens.c.partner_id,
                 oauth_tokens.c.token_hash,
                 oauth_tokens.c.scopes,
+                _granted(oauth_tokens.c.partner_id).label("granted"),
             )
             .join(oauth_clients, oauth_clients.c.id == oauth_tokens.c.client_row_id)
             .where(
@@ -256,7 +279,13 @@ async def live_oauth_token(
     ).first()
     if row is None:
         return None
-    return (row.client_id, row.partner_id, row.token_hash, row.scopes.split())
+    return (
+        row.client_id,
+        row.partner_id,
+        row.token_hash,
+        row.scopes.split(),
+        _split_grants(row.granted),
+    )
 
 
 async def delete_expired_oauth_tokens(conn: AsyncConnection, before: datetime) -> int:

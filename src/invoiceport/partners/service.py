@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from invoiceport.db import utcnow, write_transaction
+from invoiceport.db import read_connection, utcnow, write_transaction
 from invoiceport.partners import credentials, repository
 from invoiceport.partners.schemas import Partner, PartnerCreate, Principal
 
@@ -123,19 +123,18 @@ async def authenticate_api_key(engine: AsyncEngine, key: str) -> Principal | Non
     if not _plausible(key, 256):
         return None
     key_hash = credentials.digest(key)
-    async with engine.connect() as conn:
-        found = await repository.active_api_key(conn, key_hash)
-        if found is None or not credentials.matches(key, found[1]):
-            return None
-        numbers = await repository.customer_numbers(conn, found[0])
-    return Principal(partner_id=found[0], customer_numbers=frozenset(numbers))
+    async with read_connection(engine) as conn:
+        found = await repository.active_api_key(conn, key_hash)  # key and grants: one query
+    if found is None or not credentials.matches(key, found[1]):
+        return None
+    return Principal(partner_id=found[0], customer_numbers=frozenset(found[2]))
 
 
 async def authenticate_client(engine: AsyncEngine, client_id: str, secret: str) -> Principal | None:
     """The partner behind an active OAuth client whose secret matches."""
     if not _plausible(client_id, 64) or not _plausible(secret, 256):
         return None
-    async with engine.connect() as conn:
+    async with read_connection(engine) as conn:
         found = await repository.active_oauth_client(conn, client_id)
         # Compare even when the client is unknown, so timing does not tell which clients exist.
         stored = found[1] if found else credentials.digest("\x00unknown-client")

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from invoiceport.db import write_transaction
+from invoiceport.db import read_connection, write_transaction
 from invoiceport.partners import credentials, repository
 from invoiceport.partners.schemas import Principal
 
@@ -102,12 +102,11 @@ async def authenticate_token(engine: AsyncEngine, token: str, now: datetime) -> 
     if not token or len(token) > MAX_TOKEN:
         return None
     token_hash = credentials.digest(token)
-    async with engine.connect() as conn:
-        found = await repository.live_oauth_token(conn, token_hash, now)
-        if found is None or not credentials.matches(token, found[2]):
-            return None
-        client_id, partner_id, _hash, scopes = found
-        numbers = await repository.customer_numbers(conn, partner_id)
+    async with read_connection(engine) as conn:
+        found = await repository.live_oauth_token(conn, token_hash, now)  # with the grants
+    if found is None or not credentials.matches(token, found[2]):
+        return None
+    client_id, partner_id, _hash, scopes, numbers = found
     return Principal(
         partner_id=partner_id,
         customer_numbers=frozenset(numbers),

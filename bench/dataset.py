@@ -1,0 +1,235 @@
+"""The benchmark's PostgreSQL dataset: one million invoices in their exact stored form, by COPY.
+
+    .venv/bin/python bench/dataset.py [--url postgresql://postgres@127.0.0.1:5432/invoiceport_bench]
+                                      [--invoices 1000000] [--rebuild]
+
+Documents are real canonical invoices: a few dozen templates from `invoiceport.demo` (three lines
+each), copied with a new number, customer, dates and PO (`model_copy`, no re-validation) and stored
+with `invoices.service.serialize` - the very function ingest uses - so `document` and
+`content_hash` are exactly what `invoiceport import` would have written. Rows go in with asyncpg's
+binary COPY while a second process builds the next batch; the secondary indexes are dropped first
+and rebuilt after (faster than maintaining them row by row). A dataset of the right size is reused.
+
+Layout: 1,000 customers `90-000000` ... `90-000999`; `90-000000` holds 200,000 invoices, the rest
+share 800,000. Invoice dates span the last 240 days (inside Ingram's nine-month look-back); four
+consecutive invoices of a customer share a PO number.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import asyncpg
+
+from invoiceport.demo import demo_invoices
+from invoiceport.invoices.schemas import CanonicalInvoice
+from invoiceport.invoices.service import serialize
+
+DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/invoiceport_bench"
+INVOICES = 1_000_000
+CUSTOMERS = 1_000
+BIG = 200_000
+BATCH = 25_000
+DAYS = 240
+COLUMNS = (
+    "environment",
+    "customer_number",
+    "invoice_number",
+    "bill_to_account",
+    "document_type",
+    "status",
+    "sales_order_number",
+    "po_number",
+    "invoice_date",
+    "order_date",
+    "currency",
+    "total",
+    "content_hash",
+    "document",
+    "version",
+    "created_at",
+    "updated_at",
+)
+
+
+def customer(number: int) -> str:
+    return f"90-{number:06d}"
+
+
+BIG_CUSTOMER = customer(0)
+
+
+def customer_of(i: int, total: int = INVOICES) -> str:
+    """Invoices 0..BIG-1 (scaled) belong to the big customer; the rest rotate over the others."""
+    big = total // 5
+    return BIG_CUSTOMER if i < big else customer(1 + (i - big) % (CUSTOMERS - 1))
+
+
+def invoice_number(i: int) -> str:
+    return f"IN{i:010d}-001"
+
+
+def po_number(i: int) -> str:
+    return f"PO{i // 4:08d}"
+
+
+_TEMPLATES: list[CanonicalInvoice] = []
+
+
+def templates() -> list[CanonicalInvoice]:
+    """Invoiced (dated) production demo invoices with three lines each."""
+    if not _TEMPLATES:
+        for doc in demo_invoices(seed=8, count=600, today=date(2026, 6, 30)):
+            if doc.environment == "production" and doc.invoice_date and len(doc.lines) == 3:
+                _TEMPLATES.append(doc)
+    return _TEMPLATES
+
+
+def rows(start: int, stop: int, total: int, today: date) -> list[tuple[Any, ...]]:
+    """The COPY records of invoices start..stop-1."""
+    base = templates()
+    at = datetime.now(UTC)
+    out = []
+    for i in range(start, stop):
+        number = customer_of(i, total)
+        day = today - timedelta(days=(i * 7) % DAYS)
+        ordered = datetime(day.year, day.month, day.day, 9, tzinfo=UTC) - timedelta(days=2)
+        invoice = base[i % len(base)].model_copy(
+            update={
+                "invoice_number": invoice_number(i),
+                "customer_number": number,
+                "bill_to_account": number,
+                "sales_order_number": f"{2_000_000_000 + i:010d}",
+                "po_number": po_number(i),
+                "invoice_date": day,
+                "due_date": day + timedelta(days=30),
+                "order_date": ordered,
+            }
+        )
+        document, content_hash = serialize(invoice)
+        out.append(
+            (
+                invoice.environment,
+                number,
+                invoice.invoice_number,
+                number,
+                invoice.document_type,
+                invoice.status,
+                invoice.sales_order_number,
+                invoice.po_number,
+                day,
+                ordered,
+                invoice.currency,
+                invoice.total,
+                content_hash,
+                document.decode(),
+                1,
+                at,
+                at,
+            )
+        )
+    return out
+
+
+async def ensure_database(url: str) -> None:
+    """CREATE DATABASE when missing (connecting to the server's `postgres` database)."""
+    server, _, name = url.rpartition("/")
+    try:
+        conn = await asyncpg.connect(url)
+    except asyncpg.InvalidCatalogNameError:
+        admin = await asyncpg.connect(f"{server}/postgres")
+        try:
+            await admin.execute(f'CREATE DATABASE "{name}"')
+        finally:
+            await admin.close()
+    else:
+        await conn.close()
+
+
+async def migrate(url: str) -> None:
+    from invoiceport.db import create_engine
+    from invoiceport.migrate import upgrade
+    from invoiceport.settings import Settings
+
+    engine = create_engine(Settings(database_url=url))
+    try:
+        await upgrade(engine)
+    finally:
+        await engine.dispose()
+
+
+async def count(url: str) -> int:
+    conn = await asyncpg.connect(url)
+    try:
+        return int(await conn.fetchval("SELECT count(*) FROM invoices"))
+    finally:
+        await conn.close()
+
+
+async def load(url: str, total: int, *, log: bool = True) -> float:
+    """Empty the invoices table and COPY `total` invoices in; returns the seconds it took."""
+    today = datetime.now(UTC).date()
+    started = time.perf_counter()
+    conn = await asyncpg.connect(url)
+    try:
+        await conn.execute("TRUNCATE invoices RESTART IDENTITY CASCADE")
+        indexes = await conn.fetch(
+            """SELECT i.indexname, i.indexdef FROM pg_indexes i
+               WHERE i.tablename = 'invoices' AND NOT EXISTS (
+                 SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)"""
+        )
+        for index in indexes:
+            await conn.execute(f'DROP INDEX "{index["indexname"]}"')
+        loop = asyncio.get_running_loop()
+        with ProcessPoolExecutor(max_workers=1) as pool:
+            starts = list(range(0, total, BATCH))
+            pending = loop.run_in_executor(pool, rows, 0, min(BATCH, total), total, today)
+            for n, start in enumerate(starts):
+                batch = await pending
+                if n + 1 < len(starts):
+                    nxt = starts[n + 1]
+                    pending = loop.run_in_executor(
+                        pool, rows, nxt, min(nxt + BATCH, total), total, today
+                    )
+                await conn.copy_records_to_table("invoices", records=batch, columns=COLUMNS)
+                if log:
+                    done = start + len(batch)
+                    rate = done / (time.perf_counter() - started)
+                    print(f"  {done:>9,} invoices ({rate:,.0f}/s)", file=sys.stderr, flush=True)
+        for index in indexes:
+            await conn.execute(index["indexdef"])
+        # VACUUM sets the visibility map, so counts can be index-only scans as in a settled table.
+        await conn.execute("VACUUM (ANALYZE) invoices")
+    finally:
+        await conn.close()
+    return time.perf_counter() - started
+
+
+async def build(url: str, total: int = INVOICES, *, rebuild: bool = False) -> str:
+    """Make sure the dataset exists; says whether it was reused or built and how long it took."""
+    await ensure_database(url)
+    await migrate(url)
+    have = await count(url)
+    if have == total and not rebuild:
+        return f"reused ({have:,} invoices)"
+    seconds = await load(url, total)
+    return f"built {total:,} invoices in {seconds:.0f} s"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--url", default=DEFAULT_URL)
+    parser.add_argument("--invoices", type=int, default=INVOICES)
+    parser.add_argument("--rebuild", action="store_true")
+    args = parser.parse_args()
+    print(asyncio.run(build(args.url, args.invoices, rebuild=args.rebuild)))
+
+
+if __name__ == "__main__":
+    main()

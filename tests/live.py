@@ -33,22 +33,32 @@ def cli_env(database_url: str, **settings: str) -> dict[str, str]:
 
 @contextmanager
 def live_server(
-    database_url: str, *, workers: int = 1, timeout: float = 30, **settings: str
+    database_url: str,
+    *,
+    workers: int = 1,
+    timeout: float = 30,
+    log: Path | None = None,
+    **settings: str,
 ) -> Iterator[str]:
-    """`invoiceport serve` on a free loopback port; yields its base URL, stops it afterwards."""
+    """`invoiceport serve` on a free loopback port; yields its base URL, stops it afterwards.
+    With `log`, the server's output goes to that file (for tests that read its logs)."""
     port = free_port()
+    sink = log.open("wb") if log is not None else subprocess.PIPE
     process = subprocess.Popen(
         [INVOICEPORT, "serve", "--port", str(port), "--workers", str(workers), "--no-access-log"],
         env=cli_env(database_url, **settings),
-        stdout=subprocess.PIPE,
+        stdout=sink,
         stderr=subprocess.STDOUT,
     )
+    if log is not None:
+        sink.close()  # type: ignore[union-attr]
     base_url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + timeout
         while True:
             if process.poll() is not None:
                 output = process.stdout.read().decode() if process.stdout else ""
+                output = output or (log.read_text() if log is not None else "")
                 raise RuntimeError(f"server exited with {process.returncode}:\n{output}")
             try:
                 if httpx.get(f"{base_url}/healthz", timeout=1).status_code == 200:

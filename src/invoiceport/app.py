@@ -25,7 +25,9 @@ from invoiceport.web import (
     ApiError,
     BodyTooLarge,
     JSONBytesResponse,
+    RequestSizeLimits,
     Services,
+    allowed_methods,
     error_response,
     services,
 )
@@ -55,12 +57,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.services = Services(settings=settings, engine=engine)
     app.state.error_shapes = []
     _add_error_handlers(app)
+    app.add_middleware(
+        RequestSizeLimits,
+        max_url_bytes=settings.max_url_bytes,
+        max_header_bytes=settings.max_header_bytes,
+    )
     _add_operations(app)
     _add_dialects(app)
     if settings.admin_token is not None and settings.admin_token.get_secret_value():
+        from invoiceport.admin import openapi as admin_openapi
         from invoiceport.admin.endpoints import router as admin_router
 
         app.include_router(admin_router)
+        admin_openapi.install(app)  # /admin/openapi.json
     return app
 
 
@@ -126,6 +135,8 @@ def _add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:
         headers = dict(exc.headers) if exc.headers else None
+        if exc.status_code == 405:
+            headers = {**(headers or {}), "Allow": allowed_methods(request)}
         return error_response(request, exc.status_code, str(exc.detail), headers=headers)
 
     @app.exception_handler(OperationalError)
@@ -136,6 +147,14 @@ def _add_error_handlers(app: FastAPI) -> None:
         log.warning("database unavailable: %s", type(exc).__name__)
         headers = {"Retry-After": RETRY_AFTER_SECONDS}
         return error_response(request, 503, "service unavailable, try again shortly", None, headers)
+
+    @app.exception_handler(DBAPIError)
+    async def database_error(request: Request, exc: DBAPIError) -> Response:
+        # asyncpg's "connection was closed in the middle of operation" arrives as a plain
+        # DBAPIError: a lost connection, so 503 like the others (docs/hardening.md).
+        if exc.connection_invalidated:
+            return await unavailable(request, exc)
+        return await internal(request, exc)
 
     @app.exception_handler(Exception)
     async def internal(request: Request, exc: Exception) -> Response:

@@ -64,6 +64,8 @@ class Settings(BaseSettings):
     webhook_secret_grace_seconds: float = Field(default=86400, ge=0)
     webhook_retention_days: int = Field(default=30, ge=0, description="0 keeps events forever")
 
+    max_url_bytes: int = Field(default=16_384, ge=1024, description="Path and query (414 above)")
+    max_header_bytes: int = Field(default=65_536, ge=1024, description="All headers (431 above)")
     max_body_bytes: int = Field(default=1_048_576, ge=1024, description="One invoice (413 above)")
     max_bulk_bytes: int = Field(default=64 * 1_048_576, ge=1024, description="Bulk NDJSON body")
     bulk_batch_size: int = Field(default=500, ge=1, le=10_000)

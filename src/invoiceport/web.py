@@ -13,6 +13,8 @@ import orjson
 from fastapi import Request
 from fastapi.responses import Response
 from sqlalchemy.ext.asyncio import AsyncEngine
+from starlette.routing import Match
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from invoiceport.settings import Settings
 
@@ -143,6 +145,32 @@ async def read_body(request: Request, limit: int) -> bytes:
     return b"".join(chunks)
 
 
+ROUTABLE_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
+
+
+def allowed_methods(request: Request) -> str:
+    """The `Allow` header of a 405: every method some route serves at this path. Starlette's
+    router names only the first route that matched the path, so a path served by two routes
+    (GET and POST registered separately) announced only one of them."""
+    routes = request.app.router.routes
+    allowed = [
+        method
+        for method in ROUTABLE_METHODS
+        if any(r.matches({**request.scope, "method": method})[0] == Match.FULL for r in routes)
+    ]
+    return ", ".join(allowed)
+
+
+async def reject_nul(request: Request) -> None:
+    """NUL in a path or query value is refused before any route sees it: PostgreSQL's text
+    type cannot hold it, so such a value reaching a query would be a 500, never a lookup."""
+    pairs = (("path", request.path_params.items()), ("query", request.query_params.multi_items()))
+    for where, items in pairs:
+        for name, value in items:
+            if "\x00" in str(value) or "\x00" in name:
+                raise ApiError(400, f"{where} parameter {name[:40]!r}: NUL characters not allowed")
+
+
 def parse_bool(name: str, value: str | None, default: bool) -> bool:
     """Query-string booleans: true/false/1/0/yes/no, anything else a 400 naming the parameter."""
     if value is None:
@@ -153,3 +181,39 @@ def parse_bool(name: str, value: str | None, default: bool) -> bool:
     if lowered in ("false", "0", "no"):
         return False
     raise ApiError(400, f"{name}: expected true or false, got {value[:50]!r}")
+
+
+class RequestSizeLimits:
+    """Refuse over-long URLs (414) and header sections (431) before any route sees them.
+
+    uvicorn's httptools parser has no header size limit, so without this a 1 MB header or query
+    string is parsed, logged and handed to a route. The answer names the limit, in the error
+    format of the API the path belongs to.
+    """
+
+    def __init__(self, app: ASGIApp, *, max_url_bytes: int, max_header_bytes: int) -> None:
+        self.app = app
+        self.max_url_bytes = max_url_bytes
+        self.max_header_bytes = max_header_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            problem = self._problem(scope)
+            if problem is not None:
+                status, message = problem
+                request = Request(scope)
+                await error_response(request, status, message)(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+    def _problem(self, scope: Scope) -> tuple[int, str] | None:
+        url_bytes = len(scope.get("raw_path") or b"") + len(scope.get("query_string") or b"")
+        if url_bytes > self.max_url_bytes:
+            return 414, f"URL too long: {url_bytes} bytes, the limit is {self.max_url_bytes}"
+        header_bytes = sum(len(name) + len(value) + 4 for name, value in scope["headers"])
+        if header_bytes > self.max_header_bytes:
+            return 431, (
+                f"request headers too large: {header_bytes} bytes, "
+                f"the limit is {self.max_header_bytes}"
+            )
+        return None

@@ -64,6 +64,17 @@ async def test_bad_parameters_are_400_naming_them(
 
 
 @pytest.mark.usefixtures("demo")
+async def test_an_invalid_header_is_refused_even_when_the_query_wins(
+    client: httpx.AsyncClient, auth: dict[str, str]
+) -> None:
+    """Found by schemathesis on the served spec: the header was ignored, not checked."""
+    url = f"/resellers/v5/invoices/{SAMPLE}?customerNumber=20-123456&isoCountryCode=UK"
+    for header, value in (("IM-CustomerNumber", "0" * 65), ("IM-CountryCode", "X" * 65)):
+        response = await client.get(url, headers={**auth, header: value})
+        assert_failed(response, 400, header)
+
+
+@pytest.mark.usefixtures("demo")
 async def test_access(client: httpx.AsyncClient, auth: dict[str, str]) -> None:
     # 100999 exists in the demo data but is not granted to the demo partner.
     response = await get_invoice(client, auth, SAMPLE, customer="100999")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import Iterator
 
 import httpx
 import pytest
@@ -16,6 +16,7 @@ from tests.ingram.conftest import COUNT, SEED, get_invoice
 from tests.live import live_server
 from tests.oauth.support import Client, app_client, bearer, make_settings, new_client, token_for
 from tests.ratelimit.conftest import closed_port_url
+from tests.relay import Relay
 
 SAMPLE = "20-12345-11"
 GRANTED = "20-123456"
@@ -116,55 +117,16 @@ async def test_unreachable_redis_can_fail_closed(database_url: str) -> None:
         await app.state.rate_limiter.close()
 
 
-class Proxy:
-    """A TCP relay to Redis that a test can cut and restore: Redis "going away" for real."""
-
-    def __init__(self, target_port: int) -> None:
-        self.target_port = target_port
-        self.server: asyncio.Server | None = None
-        self.port = 0
-        self.links: set[asyncio.StreamWriter] = set()
-
-    async def start(self) -> None:
-        self.server = await asyncio.start_server(self._relay, "127.0.0.1", self.port)
-        self.port = self.server.sockets[0].getsockname()[1]
-
-    async def stop(self) -> None:
-        assert self.server is not None
-        self.server.close()
-        for writer in list(self.links):
-            writer.close()
-        await self.server.wait_closed()
-
-    async def _relay(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        up_reader, up_writer = await asyncio.open_connection("127.0.0.1", self.target_port)
-        self.links |= {writer, up_writer}
-
-        async def pipe(src: asyncio.StreamReader, dst: asyncio.StreamWriter) -> None:
-            try:
-                while data := await src.read(65536):
-                    dst.write(data)
-                    await dst.drain()
-            except (ConnectionError, OSError):
-                pass
-            finally:
-                dst.close()
-
-        await asyncio.gather(pipe(reader, up_writer), pipe(up_reader, writer))
-
-
 @pytest.fixture
-async def proxy(redis_url: str) -> AsyncIterator[Proxy]:
-    relay = Proxy(int(redis_url.rsplit(":", 1)[1].split("/")[0]))
-    await relay.start()
+def proxy(redis_url: str) -> Iterator[Relay]:
+    relay = Relay(int(redis_url.rsplit(":", 1)[1].split("/")[0])).start()
     yield relay
-    if relay.server is not None and relay.server.is_serving():
-        await relay.stop()
+    relay.close()
 
 
 @pytest.mark.usefixtures("quick_retry")
 async def test_redis_going_away_and_coming_back(
-    database_url: str, key_prefix: str, proxy: Proxy
+    database_url: str, key_prefix: str, proxy: Relay
 ) -> None:
     settings = make_settings(
         database_url,
@@ -182,10 +144,10 @@ async def test_redis_going_away_and_coming_back(
             return int(response.headers["x-ratelimit-remaining"])
 
         assert [await remaining(), await remaining()] == [49, 48]  # counted in Redis
-        await proxy.stop()
+        proxy.cut()
         assert await remaining() == 49  # Redis gone: a fresh count in this process
         await asyncio.sleep(0.3)
-        await proxy.start()  # same port
+        proxy.restore()  # same port
         await asyncio.sleep(0.3)
         assert await remaining() == 47  # back to the shared count
         await app.state.rate_limiter.close()

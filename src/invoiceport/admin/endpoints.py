@@ -23,7 +23,15 @@ from invoiceport.invoices.validation import (
 )
 from invoiceport.partners import service as partner_service
 from invoiceport.partners.schemas import OAuthClientCreate, Partner, PartnerCreate
-from invoiceport.web import ApiError, JSONBytesResponse, Services, parse_bool, read_body, services
+from invoiceport.web import (
+    ApiError,
+    JSONBytesResponse,
+    Services,
+    parse_bool,
+    read_body,
+    reject_nul,
+    services,
+)
 
 Model = TypeVar("Model", bound=BaseModel)
 
@@ -42,7 +50,10 @@ def require_admin(request: Request) -> None:
         )
 
 
-router = APIRouter(prefix="/admin/v1", tags=["admin"], dependencies=[Depends(require_admin)])
+# NUL in a path or query value is a 400 before it can reach PostgreSQL (docs/hardening.md).
+router = APIRouter(
+    prefix="/admin/v1", tags=["admin"], dependencies=[Depends(require_admin), Depends(reject_nul)]
+)
 ServicesDep = Annotated[Services, Depends(services)]
 PartnerId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from invoiceport.invoices.schemas import KeyPart
+from invoiceport.invoices.schemas import _no_control_chars as no_control_chars
 
 Scope = Literal["invoice.history.read", "invoice.webhooks.manage"]
 ALL_SCOPES: tuple[Scope, ...] = ("invoice.history.read", "invoice.webhooks.manage")
@@ -18,7 +19,11 @@ class _Strict(BaseModel):
 
 
 class PartnerCreate(_Strict):
-    name: Annotated[str, StringConstraints(min_length=1, max_length=255, strip_whitespace=True)]
+    name: Annotated[
+        str,
+        StringConstraints(min_length=1, max_length=255, strip_whitespace=True),
+        AfterValidator(no_control_chars),  # NUL was a 500 on PostgreSQL (docs/hardening.md)
+    ]
     customer_numbers: list[KeyPart] = Field(default_factory=list, max_length=10_000)
 
 

@@ -28,7 +28,7 @@ from invoiceport.ratelimit.policy import Policy
 log = logging.getLogger("invoiceport.ratelimit")
 
 REDIS_TIMEOUT_SECONDS = 0.5
-REDIS_RETRY_SECONDS = 5.0
+REDIS_RETRY_SECONDS = 2.0  # an outage's end is noticed within this (docs/hardening.md)
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,15 +100,16 @@ class RateLimiter:
         if item is None:
             return None
         key = item.key_for(dialect, client)
-        if self.redis is not None and time.monotonic() >= self._redis_down_until:
-            try:
-                async with asyncio.timeout(REDIS_TIMEOUT_SECONDS * 2):
-                    return await self._count(self.redis, item, key)
-            except (StorageError, OSError, TimeoutError) as exc:
-                self._redis_failed(exc)
-            if self.fail_closed:
-                reset = time.time() + REDIS_RETRY_SECONDS
-                return Decision(False, item.amount, 0, reset, unavailable=True)
+        if self.redis is not None:
+            if time.monotonic() >= self._redis_down_until:
+                try:
+                    async with asyncio.timeout(REDIS_TIMEOUT_SECONDS * 2):
+                        return await self._count(self.redis, item, key)
+                except (StorageError, OSError, TimeoutError) as exc:
+                    self._redis_failed(exc)
+            if self.fail_closed:  # for every request until Redis answers again, not only the first
+                wait = max(1.0, self._redis_down_until - time.monotonic())
+                return Decision(False, item.amount, 0, time.time() + wait, unavailable=True)
         return await self._count(self.memory, item, key)
 
     async def _count(self, storage: Storage, item: RateLimitItem, key: str) -> Decision:

@@ -25,7 +25,7 @@ from invoiceport.partners.schemas import Principal
 from invoiceport.pdf import Letterhead
 from invoiceport.pdf.http import stored_invoice_pdf
 from invoiceport.pdf.letterhead import letterhead_from_settings
-from invoiceport.web import register_error_shape, services
+from invoiceport.web import register_error_shape, reject_nul, services
 
 ENVIRONMENT = "production"
 SPEC_URL = "/abcsupply/openapi.json"
@@ -41,7 +41,13 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     )
 }
 
-router = APIRouter(prefix="/api/invoice/v1/invoices", tags=["invoices"], route_class=LimitedRoute)
+# NUL in an invoice id is a 400 before it can reach PostgreSQL (docs/hardening.md).
+router = APIRouter(
+    prefix="/api/invoice/v1/invoices",
+    tags=["invoices"],
+    route_class=LimitedRoute,
+    dependencies=[Depends(reject_nul)],
+)
 Reader = Annotated[Principal, Depends(history_reader)]
 InvoiceId = Annotated[str, Path(alias="invoiceId", description="The invoice number")]
 

@@ -259,8 +259,11 @@ async def test_metrics_count_requests_by_route_template(client: httpx.AsyncClien
 async def test_implausible_credentials_never_reach_the_database(
     engine: AsyncEngine, bad: str
 ) -> None:
-    from invoiceport.partners.service import authenticate_api_key, authenticate_client
+    from invoiceport.db import utcnow
+    from invoiceport.partners.service import authenticate_api_key
+    from invoiceport.partners.tokens import InvalidClient, issue_token
 
     assert await authenticate_api_key(engine, bad) is None
-    assert await authenticate_client(engine, bad, "secret") is None
-    assert await authenticate_client(engine, "client", bad) is None
+    for client_id, secret in ((bad, "secret"), ("client", bad)):
+        with pytest.raises(InvalidClient):
+            await issue_token(engine, client_id, secret, None, lifetime_seconds=60, now=utcnow())

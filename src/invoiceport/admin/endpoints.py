@@ -13,7 +13,7 @@ from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, ValidationError
 
-from invoiceport.invoices import repository as invoice_repository
+from invoiceport.invoices import queries
 from invoiceport.invoices import service as ingest
 from invoiceport.invoices.validation import (
     InvoiceRejected,
@@ -109,8 +109,7 @@ async def bulk_upsert(request: Request, svc: ServicesDep) -> JSONBytesResponse:
 async def get_invoice(
     environment: str, customer_number: str, invoice_number: str, svc: ServicesDep
 ) -> JSONBytesResponse:
-    async with svc.engine.connect() as conn:
-        stored = await invoice_repository.get(conn, (environment, customer_number, invoice_number))
+    stored = await queries.get_invoice(svc.engine, environment, customer_number, invoice_number)
     if stored is None:
         raise ApiError(404, f"invoice {environment}/{customer_number}/{invoice_number} not found")
     return JSONBytesResponse(stored.as_json())

@@ -197,20 +197,6 @@ async def oauth_client_exists(conn: AsyncConnection, partner_id: int, client_id:
     return (await conn.execute(query)).first() is not None
 
 
-async def active_oauth_client(
-    conn: AsyncConnection, client_id: str
-) -> tuple[int, str, list[str]] | None:
-    """(partner id, secret hash, scopes) of an unrevoked client."""
-    row = (
-        await conn.execute(
-            select(
-                oauth_clients.c.partner_id, oauth_clients.c.secret_hash, oauth_clients.c.scopes
-            ).where(oauth_clients.c.client_id == client_id, oauth_clients.c.revoked_at.is_(None))
-        )
-    ).first()
-    return None if row is None else (row.partner_id, row.secret_hash, row.scopes.split())
-
-
 async def active_oauth_client_row(
     conn: AsyncConnection, client_id: str
 ) -> tuple[int, int, str, list[str]] | None:

@@ -128,19 +128,3 @@ async def authenticate_api_key(engine: AsyncEngine, key: str) -> Principal | Non
     if found is None or not credentials.matches(key, found[1]):
         return None
     return Principal(partner_id=found[0], customer_numbers=frozenset(found[2]))
-
-
-async def authenticate_client(engine: AsyncEngine, client_id: str, secret: str) -> Principal | None:
-    """The partner behind an active OAuth client whose secret matches."""
-    if not _plausible(client_id, 64) or not _plausible(secret, 256):
-        return None
-    async with read_connection(engine) as conn:
-        found = await repository.active_oauth_client(conn, client_id)
-        # Compare even when the client is unknown, so timing does not tell which clients exist.
-        stored = found[1] if found else credentials.digest("\x00unknown-client")
-        if not credentials.matches(secret, stored) or found is None:
-            return None
-        numbers = await repository.customer_numbers(conn, found[0])
-    return Principal(
-        partner_id=found[0], customer_numbers=frozenset(numbers), scopes=frozenset(found[2])
-    )

@@ -332,8 +332,18 @@ def run_http(
     args: argparse.Namespace, url: str, key: str, client: tuple[str, str]
 ) -> list[Scenario]:
     base = f"http://127.0.0.1:{PORT}"
-    all_ = scenarios(key, args.invoices)
+    all_ = [s for s in scenarios(key, args.invoices) if not args.match or args.match in s.name]
     env = {"INVOICEPORT_DATABASE_URL": url, **SERVER_ENV}
+    if any(s.target == "floor" for s in all_):
+        _floor(all_, base, env, args)
+    if any(s.target == "prism" for s in all_):
+        _prism(all_, base, args)
+    if any(s.target == "app" for s in all_):
+        _app(all_, base, env, client, args)
+    return all_
+
+
+def _floor(all_: list[Scenario], base: str, env: dict[str, str], args: argparse.Namespace) -> None:
     print("floor", file=sys.stderr)
     floor = Server(
         uvicorn_argv(["--app-dir", str(ROOT / "bench"), "floor_app:app"]), env, base + "/"
@@ -342,6 +352,9 @@ def run_http(
         measure([s for s in all_ if s.target == "floor"], base, floor.proc.pid, args)
     finally:
         floor.stop()
+
+
+def _prism(all_: list[Scenario], base: str, args: argparse.Namespace) -> None:
     print("prism", file=sys.stderr)
     prism = Server(
         [*PRISM_MOCK, "-p", str(PORT), "-h", "127.0.0.1", str(SEED_SPEC)],
@@ -352,6 +365,15 @@ def run_http(
         measure([s for s in all_ if s.target == "prism"], base, prism.proc.pid, args)
     finally:
         prism.stop()
+
+
+def _app(
+    all_: list[Scenario],
+    base: str,
+    env: dict[str, str],
+    client: tuple[str, str],
+    args: argparse.Namespace,
+) -> None:
     print("invoiceport serve --workers 2 --no-access-log", file=sys.stderr)
     app = Server(
         [
@@ -374,7 +396,6 @@ def run_http(
         measure([s for s in all_ if s.target == "app"], base, app.proc.pid, args)
     finally:
         app.stop()
-    return all_
 
 
 async def fresh_database(url: str) -> None:
@@ -574,6 +595,28 @@ def report(
     return "\n".join(lines) + "\n"
 
 
+def partial(args: argparse.Namespace) -> None:
+    """One step on its own, for working on it: figures on stdout, no report file."""
+    if args.only == "http":
+        asyncio.run(dataset.build(args.url, args.invoices))
+        key, client_id, secret = asyncio.run(setup_partner(args.url))
+        for s in run_http(args, args.url, key, (client_id, secret)):
+            print(
+                f"{s.name}: {s.median('rps'):,.0f} req/s, p50 {s.median('p50_ms'):.2f} ms,"
+                f" p99 {s.median('p99_ms'):.2f} ms, RSS {max(s.rss_mb):.0f} MB,"
+                f" non-2xx {sum(r.errors for r in s.runs)}"
+            )
+    elif args.only == "import":
+        imp = import_vs_copy(args.url, args.import_docs)
+        ratio = imp["copy_s"] / imp["import_s"]
+        print(
+            f"import {imp['import_s']:.2f} s, COPY {imp['copy_s']:.2f} s for"
+            f" {int(imp['count']):,} documents: {ratio:.2f}x"
+        )
+    else:
+        print(pdf_bench())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--url", default=dataset.DEFAULT_URL)
@@ -586,8 +629,19 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--import-docs", type=int, default=IMPORT_DOCS)
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results")
+    parser.add_argument(
+        "--only",
+        choices=["http", "import", "pdf"],
+        help="run one step and print its figures (no report is written)",
+    )
+    parser.add_argument(
+        "--match", default="", help="with --only http: the scenarios whose name contains this"
+    )
     args = parser.parse_args()
     ensure_tools()
+    if args.only:
+        partial(args)
+        return
     print("dataset", file=sys.stderr)
     built = asyncio.run(dataset.build(args.url, args.invoices, rebuild=args.rebuild))
     print(f"  {built}", file=sys.stderr)

@@ -45,6 +45,9 @@ PRISM = "@stoplight/prism-cli@5.14.2"
 PRISM_MOCK = ["npx", "--yes", PRISM, "mock", "--verboseLevel", "warn"]
 PORT = 8871
 IMPORT_DOCS = 50_000
+# More invoices than the render cache holds (INVOICEPORT_RENDER_CACHE_SIZE, 10,000), in rotation:
+# every request renders, as the first read of each invoice does.
+COLD = 100_000
 # Ingram's default limit (60 per 60 s, the seed's) would throttle the benchmark: off, as reported.
 SERVER_ENV = {"INVOICEPORT_RATE_LIMITS": '{"ingram": "off"}', "INVOICEPORT_LOG_LEVEL": "WARNING"}
 TARGETS_NOTE = "issue 8"
@@ -262,6 +265,12 @@ def scenarios(key: str, total: int) -> list[Scenario]:
             "Prism mock: seed detail", "prism", [f"/invoice/detail/{c}/{n}" for c, n in sample], sub
         ),
         Scenario("ScanSource detail", "app", detail, sub),
+        Scenario(
+            f"ScanSource detail, render cache cold ({COLD:,} invoices)",
+            "app",
+            [f"/api/invoice/detail/{c}/{n}" for c, n in sample_numbers(COLD, total)],
+            sub,
+        ),
         Scenario(
             "ScanSource summary page 1 (200k customer)",
             "app",

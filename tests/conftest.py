@@ -20,7 +20,7 @@ import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from invoiceport.app import create_app
+from invoiceport.app import close, create_app
 from invoiceport.db import create_engine
 from invoiceport.migrate import upgrade
 from invoiceport.models import metadata
@@ -128,4 +128,4 @@ async def client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
         headers={"Authorization": f"Bearer {ADMIN_TOKEN}"},
     ) as http:
         yield http
-    await app.state.services.engine.dispose()
+    await close(app)

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from invoiceport.app import create_app
+from invoiceport.app import close, create_app
 from invoiceport.partners.tables import api_keys, oauth_clients
 from invoiceport.settings import Settings
 from tests.factories import invoice_doc
@@ -38,7 +38,7 @@ async def test_admin_api_is_absent_without_a_token(database_url: str) -> None:
         response = await http.post("/admin/v1/invoices", json=invoice_doc())
         assert response.status_code == 404
         assert (await http.get("/admin/v1/partners")).status_code == 404
-    await app.state.services.engine.dispose()
+    await close(app)
 
 
 async def test_upsert_created_unchanged_updated(client: httpx.AsyncClient) -> None:
@@ -137,7 +137,7 @@ async def small_client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
         headers={"Authorization": "Bearer test-admin-token"},
     ) as http:
         yield http
-    await app.state.services.engine.dispose()
+    await close(app)
 
 
 async def test_bodies_over_the_limit_get_413(small_client: httpx.AsyncClient) -> None:

@@ -6,14 +6,16 @@ repositories, migrations and this module imports SQLAlchemy.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
+import asyncpg
 from sqlalchemy import BigInteger, Integer, MetaData, Numeric, String, event
-from sqlalchemy.engine import Dialect
+from sqlalchemy.engine import Dialect, make_url
 from sqlalchemy.exc import InvalidatePoolError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.types import DateTime, TypeDecorator
@@ -165,3 +167,98 @@ async def read_connection(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]
         if connection.dialect.name == "postgresql":
             await connection.execution_options(isolation_level="AUTOCOMMIT")
         yield connection
+
+
+class DatabaseUnavailable(Exception):
+    """The database could not be reached, or did not answer in time: a 503, never a 500."""
+
+
+# What a lost, refused, hung or shutting-down database looks like through asyncpg.
+_UNAVAILABLE = (
+    OSError,
+    TimeoutError,
+    asyncpg.InterfaceError,
+    asyncpg.PostgresConnectionError,
+    asyncpg.exceptions.OperatorInterventionError,
+    asyncpg.exceptions.InsufficientResourcesError,
+)
+
+
+def asyncpg_dsn(settings: Settings) -> str:
+    """The database URL as asyncpg takes it (`postgresql://...`, without a driver name)."""
+    url = make_url(settings.async_database_url).set(drivername="postgresql")
+    return url.render_as_string(hide_password=False)
+
+
+async def _keep_as_is(_connection: asyncpg.Connection) -> None:
+    """No reset on release: asyncpg's default (`RESET ALL; UNLISTEN *; ...`) is a round trip per
+    request, and these connections run single read statements that leave no session state."""
+
+
+class RawPool:
+    """A small asyncpg pool of its own, for the few reads served below SQLAlchemy (`fastpath/`).
+
+    SQLAlchemy's checkout, its bounded pre-ping and its async adaptation cost more than the
+    query they wrap on the hottest route (docs/performance.md). This pool has none of that; it is
+    made on first use, in the event loop that serves, and holds at most `db_pool_size`
+    connections. Connecting and each query are bounded by the database timeout (so a wait for a
+    pooled connection is too); a failure is `DatabaseUnavailable`, and a connection that failed
+    or timed out is closed, never reused.
+    """
+
+    def __init__(self, settings: Settings) -> None:
+        self._dsn = asyncpg_dsn(settings)
+        self._size = settings.db_pool_size
+        self._timeout = settings.db_timeout_seconds
+        self._pool: asyncpg.Pool | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._lock = asyncio.Lock()
+
+    async def _start(self) -> asyncpg.Pool:
+        loop = asyncio.get_running_loop()
+        if self._loop is not loop:  # first use, or a new event loop (tests)
+            if self._pool is not None:
+                self._pool.terminate()  # bound to the other loop: unusable here
+            self._pool, self._loop, self._lock = None, loop, asyncio.Lock()
+        async with self._lock:
+            if self._pool is None:
+                # min_size=0: making the pool connects nothing, so it cannot fail or wait.
+                pool = asyncpg.create_pool(
+                    self._dsn,
+                    min_size=0,
+                    max_size=self._size,
+                    timeout=self._timeout,  # to connect
+                    max_inactive_connection_lifetime=300,
+                    reset=_keep_as_is,
+                )
+                await pool
+                self._pool = pool
+        return self._pool
+
+    async def fetchrow(self, query: str, *args: Any) -> asyncpg.Record | None:
+        pool = self._pool
+        if pool is None or self._loop is not asyncio.get_running_loop():
+            pool = await self._start()
+        try:
+            # A wait for the pool ends when a query ends or times out, or a connection is made.
+            async with pool.acquire() as conn:
+                try:
+                    row: asyncpg.Record | None = await conn.fetchrow(
+                        query, *args, timeout=self._timeout
+                    )
+                except BaseException:
+                    conn.terminate()  # its state is unknown: the pool replaces it
+                    raise
+                return row
+        except _UNAVAILABLE as exc:
+            raise DatabaseUnavailable(type(exc).__name__) from exc
+
+    async def close(self) -> None:
+        pool, self._pool = self._pool, None
+        if pool is None:
+            return
+        try:
+            async with asyncio.timeout(self._timeout):
+                await pool.close()
+        except (TimeoutError, *_UNAVAILABLE):
+            pool.terminate()

@@ -71,6 +71,17 @@ class Settings(BaseSettings):
     bulk_batch_size: int = Field(default=500, ge=1, le=10_000)
     db_pool_size: int = Field(default=10, ge=1)
     db_timeout_seconds: float = Field(default=5.0, gt=0)
+    fast_path: bool = Field(
+        default=True,
+        description="PostgreSQL: the hottest reads below the framework (docs/performance.md)",
+    )
+    opentelemetry: bool = Field(
+        default=False,
+        description="FastAPI's OpenTelemetry spans and metrics (needs a configured OTel SDK)",
+    )
+    render_cache_size: int = Field(
+        default=10_000, ge=0, description="Rendered invoice bodies kept per process; 0: none"
+    )
     log_level: str = "INFO"
     scansource_max_page_size: int = Field(default=100, ge=1, le=10_000)  # docs/scansource.md
     abcsupply_max_page_size: int = Field(default=100, ge=1, le=10_000)  # docs/abcsupply.md

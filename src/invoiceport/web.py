@@ -124,6 +124,15 @@ def error_response(
     return native_error(status, message, errors, headers)
 
 
+RETRY_AFTER_SECONDS = "5"
+
+
+def unavailable_response(request: Request) -> Response:
+    """503 + Retry-After in the request's API's error format: the database cannot answer."""
+    headers = {"Retry-After": RETRY_AFTER_SECONDS}
+    return error_response(request, 503, "service unavailable, try again shortly", None, headers)
+
+
 class BodyTooLarge(Exception):
     def __init__(self, limit: int) -> None:
         super().__init__(f"request body over the limit of {limit} bytes")
@@ -198,7 +207,7 @@ class RequestSizeLimits:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
-            problem = self._problem(scope)
+            problem = size_problem(scope, self.max_url_bytes, self.max_header_bytes)
             if problem is not None:
                 status, message = problem
                 request = Request(scope)
@@ -206,14 +215,15 @@ class RequestSizeLimits:
                 return
         await self.app(scope, receive, send)
 
-    def _problem(self, scope: Scope) -> tuple[int, str] | None:
-        url_bytes = len(scope.get("raw_path") or b"") + len(scope.get("query_string") or b"")
-        if url_bytes > self.max_url_bytes:
-            return 414, f"URL too long: {url_bytes} bytes, the limit is {self.max_url_bytes}"
-        header_bytes = sum(len(name) + len(value) + 4 for name, value in scope["headers"])
-        if header_bytes > self.max_header_bytes:
-            return 431, (
-                f"request headers too large: {header_bytes} bytes, "
-                f"the limit is {self.max_header_bytes}"
-            )
-        return None
+
+def size_problem(scope: Scope, max_url_bytes: int, max_header_bytes: int) -> tuple[int, str] | None:
+    """(414 or 431, message) when the request's URL or header section is over its limit."""
+    url_bytes = len(scope.get("raw_path") or b"") + len(scope.get("query_string") or b"")
+    if url_bytes > max_url_bytes:
+        return 414, f"URL too long: {url_bytes} bytes, the limit is {max_url_bytes}"
+    header_bytes = sum(len(name) + len(value) + 4 for name, value in scope["headers"])
+    if header_bytes > max_header_bytes:
+        return 431, (
+            f"request headers too large: {header_bytes} bytes, the limit is {max_header_bytes}"
+        )
+    return None

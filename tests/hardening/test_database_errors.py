@@ -8,7 +8,7 @@ import httpx
 import pytest
 from sqlalchemy.exc import DBAPIError
 
-from invoiceport.app import create_app
+from invoiceport.app import close, create_app
 from invoiceport.partners import service as partner_service
 from invoiceport.settings import Settings
 from tests.conftest import ADMIN_TOKEN
@@ -52,7 +52,7 @@ async def test_other_driver_errors_stay_opaque_500s(
         response = await http.get(
             "/admin/v1/partners", headers={"Authorization": f"Bearer {ADMIN_TOKEN}"}
         )
-    await app.state.services.engine.dispose()
+    await close(app)
     assert response.status_code == 500
     assert response.json() == {"error": "internal error"}
     assert problems(response) == ["status 500"]  # nothing of the driver in the body

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import httpx
 from fastapi import FastAPI
 
-from invoiceport.app import create_app
+from invoiceport.app import close, create_app
 from invoiceport.settings import Settings
 from tests.conftest import ADMIN_TOKEN
 
@@ -70,7 +70,7 @@ async def app_client(settings: Settings) -> AsyncIterator[tuple[FastAPI, httpx.A
         headers={"Authorization": f"Bearer {ADMIN_TOKEN}"},
     ) as http:
         yield app, http
-    await app.state.services.engine.dispose()
+    await close(app)
 
 
 def make_settings(database_url: str, **values: object) -> Settings:

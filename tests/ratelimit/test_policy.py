@@ -61,3 +61,15 @@ def test_a_bad_window_stops_start_up(
     with pytest.raises(ValueError, match=words):
         create_app(make_settings(database_url, ingram_availability=windows))
     assert Availability.from_settings({"XX": "06:00-01:00 America/Chicago"}).windows
+
+
+def test_may_limit_says_whether_any_limit_can_apply() -> None:
+    """The fast path skips the limiter only when no partner's request can be limited."""
+    assert not Policy.from_settings({}, {}).may_limit("scansource", None)
+    assert not Policy.from_settings({"scansource": "off"}, {}).may_limit("scansource", None)
+    assert not Policy.from_settings({"ingram": "5/minute"}, {}).may_limit("scansource", None)
+    assert Policy.from_settings({}, {}).may_limit("ingram", parse("60/minute"))
+    assert Policy.from_settings({"scansource": "5/minute"}, {}).may_limit("scansource", None)
+    assert Policy.from_settings({}, {"7": "5/minute"}).may_limit("scansource", None)
+    assert Policy.from_settings({}, {"7:scansource": "5/minute"}).may_limit("scansource", None)
+    assert not Policy.from_settings({}, {"7": "off"}).may_limit("scansource", None)

@@ -17,7 +17,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 from tests.factories import invoice_doc
 
-from invoiceport.app import create_app
+from invoiceport.app import close, create_app
 from invoiceport.invoices.service import upsert
 from invoiceport.invoices.validation import validate_document
 from invoiceport.partners import service as partners
@@ -196,7 +196,7 @@ async def make_world(settings: Settings) -> AsyncIterator[World]:
         ) as http:
             yield World(http, transport, engine, settings, a, a_key.id, a_key.key, b_key.key)
     finally:
-        await engine.dispose()
+        await close(app)
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import httpx
 import pytest
 import yaml
 
-from invoiceport.app import create_app
+from invoiceport.app import close, create_app
 from invoiceport.dialects.scansource import openapi
 from invoiceport.docs_ui import ASSETS, register_spec
 from invoiceport.settings import Settings
@@ -115,7 +115,7 @@ async def anonymous(tmp_path: Path) -> Any:
         transport=httpx.ASGITransport(app=app), base_url="http://invoiceport.test"
     ) as http:
         yield http
-    await app.state.services.engine.dispose()
+    await close(app)
 
 
 async def test_the_spec_is_served_with_the_configured_maximum(anonymous: httpx.AsyncClient) -> None:

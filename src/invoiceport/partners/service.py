@@ -112,7 +112,7 @@ async def revoke_oauth_client(engine: AsyncEngine, partner_id: int, client_id: s
         await repository.revoke_oauth_client(conn, partner_id, client_id, utcnow())
 
 
-def _plausible(value: str, limit: int) -> bool:
+def plausible_secret(value: str, limit: int = 256) -> bool:
     """Credentials are short printable text; anything else cannot match (and PostgreSQL rejects
     NUL bytes in text, so such values must never reach a query)."""
     return 0 < len(value) <= limit and value.isprintable()
@@ -120,7 +120,7 @@ def _plausible(value: str, limit: int) -> bool:
 
 async def authenticate_api_key(engine: AsyncEngine, key: str) -> Principal | None:
     """The partner behind an active API key, read fresh on every call (revocation is immediate)."""
-    if not _plausible(key, 256):
+    if not plausible_secret(key):
         return None
     key_hash = credentials.digest(key)
     async with read_connection(engine) as conn:

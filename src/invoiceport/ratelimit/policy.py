@@ -60,6 +60,12 @@ class Policy:
             },
         )
 
+    def may_limit(self, dialect: str, default: RateLimitItem | None) -> bool:
+        """Whether any partner's requests to `dialect` can be limited at all."""
+        if any(v is not None for v in self.partners.values()):
+            return True
+        return self.dialects.get(dialect, default) is not None
+
     def limit_for(
         self, dialect: str, partner_id: int, default: RateLimitItem | None
     ) -> RateLimitItem | None:

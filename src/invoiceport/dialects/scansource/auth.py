@@ -41,11 +41,16 @@ async def require_principal(request: Request) -> Principal:
     if decision is not None:
         setattr(request.state, LIMIT_HEADERS, decision.headers)
         if not decision.allowed:
-            status, message, headers = decision.refusal
-            if status == 429:  # what Azure API Management says
-                message = f"Rate limit is exceeded. Try again in {headers['Retry-After']} seconds."
-            raise ApiError(status, message, headers=headers)
+            raise refusal(decision)
     return principal
+
+
+def refusal(decision: ratelimit.Decision) -> ApiError:
+    """The answer to a request over the limit (or refused while the limiter is down)."""
+    status, message, headers = decision.refusal
+    if status == 429:  # what Azure API Management says
+        message = f"Rate limit is exceeded. Try again in {headers['Retry-After']} seconds."
+    return ApiError(status, message, headers=headers)
 
 
 def require_customer(principal: Principal, customer_number: str) -> None:

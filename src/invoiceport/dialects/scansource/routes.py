@@ -143,10 +143,11 @@ async def invoice_detail(
     serials = not params.exclude_serial_tracking(request.query_params)
     chosen = media.negotiate(request.headers.get("accept"), media.DATA_TYPES)
     stored = await _find(request, customer_number, invoice_number)
-    invoice = stored.invoice()
     if _is_xml(chosen):
-        return _respond(xml.detail_xml(stored, invoice, serials=serials), chosen)
-    return _respond(views.dump_json(views.detail(stored, invoice, serials=serials)), chosen)
+        return _respond(xml.detail_xml(stored, stored.invoice(), serials=serials), chosen)
+    cache: views.DetailCache = request.app.state.scansource_details
+    body = views.detail_json(stored, (customer_number, invoice_number, serials), cache)
+    return _respond(body, chosen)
 
 
 @router.get("/pdf/{customerNumber}/{invoiceNumber}")

@@ -18,6 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 from invoiceport.invoices.schemas import Address, CanonicalInvoice, Line, StoredInvoice
+from invoiceport.lru import LRU
 from invoiceport.web import dump_json_numbers
 
 JsonObject = dict[str, Any]
@@ -170,6 +171,22 @@ def detail(stored: StoredInvoice, invoice: CanonicalInvoice, *, serials: bool = 
     )
     if serials:
         body["trackingNumbers"] = list(invoice.tracking_numbers)
+    return body
+
+
+DetailCache = LRU[tuple[str, str, bool], tuple[int, bytes]]
+"""(customer number, invoice number, serials) -> (version, rendered detail): a stored version of
+an invoice never changes, so its rendering is kept until a newer version is read."""
+
+
+def detail_json(stored: StoredInvoice, key: tuple[str, str, bool], cache: DetailCache) -> bytes:
+    """`detail` as JSON bytes, rendered once per stored version (docs/performance.md). `key` is
+    (customer number, invoice number, serials) of `stored`: what the request asked for."""
+    cached = cache.get(key)
+    if cached is not None and cached[0] == stored.version:
+        return cached[1]
+    body = dump_json(detail(stored, stored.invoice(), serials=key[2]))
+    cache.put(key, (stored.version, body))
     return body
 
 

@@ -53,7 +53,9 @@ class Probe:
     says_503: Callable[[Any], bool]
 
 
-def probes(api_key: str, client_id: str, secret: str, token: str) -> list[Probe]:
+def probes(
+    api_key: str, client_id: str, secret: str, token: str, scansource_invoice: str
+) -> list[Probe]:
     bearer = {"Authorization": f"Bearer {token}"}
     form = {"grant_type": "client_credentials", "client_id": client_id, "client_secret": secret}
     return [
@@ -61,6 +63,14 @@ def probes(api_key: str, client_id: str, secret: str, token: str) -> list[Probe]
             "scansource",
             "GET",
             f"/api/invoice/summary/{GRANTED}",
+            {"Ocp-Apim-Subscription-Key": api_key},
+            None,
+            lambda j: j["statusCode"] == 503,
+        ),
+        Probe(  # answered by the fast path (invoiceport.fastpath) on PostgreSQL
+            "scansource detail",
+            "GET",
+            f"/api/invoice/detail/{GRANTED}/{scansource_invoice}",
             {"Ocp-Apim-Subscription-Key": api_key},
             None,
             lambda j: j["statusCode"] == 503,
@@ -145,6 +155,19 @@ class Ingest:
             await asyncio.sleep(0.02)
 
 
+async def a_production_invoice(database_url: str, customer: str) -> str:
+    conn = await asyncpg.connect(database_url, timeout=5)
+    try:
+        number: str = await conn.fetchval(
+            "SELECT invoice_number FROM invoices WHERE environment = 'production'"
+            " AND customer_number = $1 ORDER BY invoice_number LIMIT 1",
+            customer,
+        )
+    finally:
+        await conn.close()
+    return number
+
+
 async def stored_numbers(database_url: str) -> set[str]:
     conn = await asyncpg.connect(database_url, timeout=5)
     try:
@@ -174,7 +197,8 @@ async def test_postgresql_outage(database_url: str, relay: Relay, mode: Mode) ->
                 "client_secret": demo.client_secret,
             }
             token = (await http.post("/oauth/oauth30/token", data=form)).json()["access_token"]
-            checks = probes(demo.api_key, demo.client_id, demo.client_secret, token)
+            invoice = await a_production_invoice(database_url, GRANTED)
+            checks = probes(demo.api_key, demo.client_id, demo.client_secret, token, invoice)
             for probe in checks:
                 response = await send(http, probe)
                 assert response.status_code == 200, (probe.name, response.text)
@@ -239,7 +263,7 @@ async def test_fail_closed_holds_for_every_request_of_the_outage(database_url: s
     )
     async with app_client(settings) as (app, http):
         demo = await load_demo(app.state.services.engine, 1, 24, reset=False)
-        probe = probes(demo.api_key, "", "", "")[0]
+        probe = probes(demo.api_key, "", "", "", "")[0]
         answers = [await send(http, probe) for _ in range(3)]
         assert [a.status_code for a in answers] == [503] * 3
         assert all(int(a.headers["retry-after"]) >= 1 for a in answers)
@@ -264,7 +288,7 @@ async def test_redis_outage_on_a_live_server(
         "rate_limits": '{"scansource": "1000/minute"}',
         "rate_limit_redis_failure": failure,
     }
-    probe = probes(demo.api_key, "", "", "")[0]  # ScanSource: API key, no token needed
+    probe = probes(demo.api_key, "", "", "", "")[0]  # ScanSource: API key, no token needed
     try:
         with live_server(database_url, **settings) as base:
             async with httpx.AsyncClient(base_url=base, timeout=30) as http:

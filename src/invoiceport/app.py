@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -55,6 +56,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # Everything made so far (modules, the app, its routes) lives as long as the process:
+        # out of the collector's sight, a collection walks only what requests make. A page of
+        # 100 invoices costs about a quarter less (docs/performance.md).
+        gc.freeze()
         yield
         await close(app)
 

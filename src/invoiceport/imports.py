@@ -1,19 +1,32 @@
 """`invoiceport import PATH`: NDJSON or a JSON array of canonical invoices, with progress.
 
 The file is checked first (UTF-8, JSON syntax, not empty, not truncated) so that a broken file is
-refused as a whole with one clear line and nothing half-imported; then its documents go through the
-same bulk ingest as the admin API, where each invalid document is rejected on its own.
+refused as a whole with one clear line and nothing half-imported; then each invalid document is
+rejected on its own and the others are stored.
+
+NDJSON is cut into blocks of lines. Worker processes (one per CPU) check every block, then decode,
+validate and render the documents of the next blocks (`invoices.bulk.prepare_lines`) while this
+process writes batches of them (`invoices.bulk.store_prepared`: COPY on PostgreSQL), so that the
+validation's CPU and the database's overlap. The outcome is what `service.BulkIngest` gives for the
+same lines. A JSON array is decoded whole and goes through `BulkIngest`.
 """
 
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
-from collections.abc import Iterator
+import multiprocessing
+import os
+import sys
+from collections import deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import nullcontext
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import orjson
 from rich.console import Console
@@ -27,10 +40,19 @@ from rich.progress import (
 )
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from invoiceport.invoices.service import BulkIngest, BulkReport
+from invoiceport.invoices.bulk import Prepared, ensure_statistics, prepare_lines, store_prepared
+from invoiceport.invoices.service import BulkIngest, BulkReport, Rejection
 from invoiceport.invoices.validation import InvoiceRejected, validate_document
 
 PROGRESS_MIN_BYTES = 256 * 1024  # smaller files finish before a bar would be worth drawing
+BLOCK_BYTES = 1024 * 1024  # lines a worker takes at a time
+SERIAL_BLOCK_BYTES = 64 * 1024  # without workers: the progress bar moves this often
+PARALLEL_MIN_BYTES = 2 * BLOCK_BYTES  # smaller files are prepared in this process
+MAX_WORKERS = 8
+# Workers fork from this process (nothing to re-import); elsewhere fork is unsafe or missing.
+_START_METHOD = "fork" if sys.platform == "linux" else "spawn"
+
+T = TypeVar("T")
 
 
 class ImportFileError(Exception):
@@ -77,6 +99,15 @@ def _first_byte(path: Path) -> bytes:
 
 def check_file(path: Path) -> str:
     """'ndjson' or 'array'; raises `ImportFileError` naming the first problem."""
+    kind = _file_kind(path)
+    if kind == "ndjson":
+        for number, line in _lines(path):
+            _check_line(path, number, line)
+    return kind
+
+
+def _file_kind(path: Path) -> str:
+    """The checks of `check_file` that do not read every line: 'ndjson' or 'array' (checked)."""
     if not path.exists():
         raise ImportFileError(f"{path}: no such file")
     if not path.is_file():
@@ -93,19 +124,21 @@ def check_file(path: Path) -> str:
                 "Nothing was imported"
             )
         return "array"
-    for number, line in _lines(path):
-        _utf8(path, line, number)
-        if line.strip() and not _is_json(line):
-            hint = (
-                "the file looks truncated"
-                if not line.endswith(b"\n")
-                else "expected one JSON document a line (NDJSON) or a JSON array"
-            )
-            raise ImportFileError(
-                f"{path}: line {number} is not valid JSON ({_json_error(line)}); {hint}. "
-                "Nothing was imported"
-            )
     return "ndjson"
+
+
+def _check_line(path: Path, number: int, line: bytes) -> None:
+    _utf8(path, line, number)
+    if line.strip() and not _is_json(line):
+        hint = (
+            "the file looks truncated"
+            if not line.endswith(b"\n")
+            else "expected one JSON document a line (NDJSON) or a JSON array"
+        )
+        raise ImportFileError(
+            f"{path}: line {number} is not valid JSON ({_json_error(line)}); {hint}. "
+            "Nothing was imported"
+        )
 
 
 def _utf8(path: Path, raw: bytes, line: int | None) -> None:
@@ -141,27 +174,204 @@ async def import_file(
     max_line_bytes: int | None = None,
     console: Console | None = None,
     progress: bool | None = None,
+    workers: int | None = None,
+    block_bytes: int | None = None,
 ) -> BulkReport:
-    """Import every document of `path`; line (or array item) numbers count from 1."""
-    kind = check_file(path)
+    """Import every document of `path`; line (or array item) numbers count from 1.
+
+    NDJSON is checked, then decoded, validated and rendered in `workers` processes (default: one
+    per CPU, none for a file under `PARALLEL_MIN_BYTES`), `block_bytes` of lines at a time, while
+    the main process writes the batches (`invoices.bulk`)."""
+    kind = _file_kind(path)
     console = console or Console(stderr=True)
     size = (await asyncio.to_thread(path.stat)).st_size
     show = progress if progress is not None else console.is_terminal and size >= PROGRESS_MIN_BYTES
-    bulk = BulkIngest(
-        engine, verify_totals=verify_totals, batch_size=batch_size, max_line_bytes=max_line_bytes
-    )
+    if workers is None:
+        workers = 0 if size < PARALLEL_MIN_BYTES else min(_cpus(), MAX_WORKERS)
+    if block_bytes is None:
+        block_bytes = BLOCK_BYTES if workers else SERIAL_BLOCK_BYTES
     with _progress(console, show) if show else nullcontext() as bar:
         task = bar.add_task("import", total=size) if bar is not None else None
-        if kind == "array":
-            await _import_array(bulk, path)
+
+        def advance(n: int) -> None:
             if bar is not None and task is not None:
-                bar.update(task, completed=size)
-        else:
-            for number, line in _lines(path):
-                await bulk.add_raw(number, line)
-                if bar is not None and task is not None:
-                    bar.advance(task, len(line))
+                bar.advance(task, n)
+
+        if kind == "ndjson":
+            return await _import_ndjson(
+                engine,
+                path,
+                _Options(verify_totals, batch_size, max_line_bytes),
+                workers=workers,
+                block_bytes=block_bytes,
+                advance=advance,
+            )
+        bulk = BulkIngest(
+            engine,
+            verify_totals=verify_totals,
+            batch_size=batch_size,
+            max_line_bytes=max_line_bytes,
+        )
+        await _import_array(bulk, path)
+        advance(size)
         return await bulk.finish()
+
+
+def _cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+@dataclass(frozen=True, slots=True)
+class _Options:
+    verify_totals: bool
+    batch_size: int
+    max_line_bytes: int | None
+
+
+def _block_bounds(path: Path, size: int) -> list[tuple[int, int]]:
+    """(offset, length) slices of about `size` bytes that end at a line end or the file's end."""
+    total = path.stat().st_size
+    bounds: list[tuple[int, int]] = []
+    with path.open("rb") as handle:
+        start = 0
+        while start < total:
+            end = start + size
+            if end >= total:
+                end = total
+            else:
+                handle.seek(end)
+                handle.readline()
+                end = handle.tell()
+            bounds.append((start, end - start))
+            start = end
+    return bounds
+
+
+def _block_lines(path: Path, offset: int, length: int, first: int) -> list[tuple[int, bytes]]:
+    """The numbered lines of a slice, split exactly as iterating over the file splits them."""
+    with path.open("rb") as handle:
+        handle.seek(offset)
+        data = handle.read(length)
+    parts = data.split(b"\n")
+    last = parts.pop()
+    lines = [part + b"\n" for part in parts]
+    if last:
+        lines.append(last)
+    return list(enumerate(lines, start=first))
+
+
+def _check_block(path: Path, offset: int, length: int) -> tuple[int, tuple[int, bytes] | None]:
+    """(lines in the slice, the first bad one as (index from 0, line) or None). In a worker."""
+    lines = _block_lines(path, offset, length, 0)
+    for index, line in lines:
+        try:
+            _check_line(path, index, line)
+        except ImportFileError:
+            return len(lines), (index, line)
+    return len(lines), None
+
+
+def _prepare_block(
+    path: Path, offset: int, length: int, first: int, options: _Options
+) -> list[Prepared | Rejection]:
+    """A slice's lines, decoded, validated and rendered (`bulk.prepare_lines`). In a worker."""
+    return prepare_lines(
+        _block_lines(path, offset, length, first),
+        verify_totals=options.verify_totals,
+        max_line_bytes=options.max_line_bytes,
+    )
+
+
+class _Runner:
+    """Runs the blocks' work in a process pool, or here and now when there are no workers."""
+
+    def __init__(self, workers: int) -> None:
+        self.loop = asyncio.get_running_loop()
+        self.pool = (
+            ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(_START_METHOD))
+            if workers > 0
+            else None
+        )
+
+    def run(self, fn: Callable[..., T], *args: Any) -> asyncio.Future[T]:
+        if self.pool is not None:
+            return self.loop.run_in_executor(self.pool, fn, *args)
+        future: asyncio.Future[T] = self.loop.create_future()
+        try:
+            future.set_result(fn(*args))
+        except Exception as exc:
+            future.set_exception(exc)
+        return future
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+async def _import_ndjson(
+    engine: AsyncEngine,
+    path: Path,
+    options: _Options,
+    *,
+    workers: int,
+    block_bytes: int,
+    advance: Callable[[int], None],
+) -> BulkReport:
+    bounds = _block_bounds(path, block_bytes)
+    runner = _Runner(workers)
+    try:
+        # 1. The whole file is checked before anything is stored; the first bad line in the file
+        # is reported as `check_file` reports it.
+        checks = [runner.run(_check_block, path, offset, length) for offset, length in bounds]
+        firsts: list[int] = []
+        line = 1
+        for check in checks:
+            count, bad = await check
+            if bad is not None:
+                index, raw = bad
+                _check_line(path, line + index, raw)  # raises, numbered in the whole file
+                raise AssertionError("a bad line passed its check")  # pragma: no cover
+            firsts.append(line)
+            line += count
+        # 2. Workers prepare the next blocks while this process writes batches of `batch_size`.
+        pending: deque[tuple[int, asyncio.Future[list[Prepared | Rejection]]]] = deque()
+        blocks = iter(zip(bounds, firsts, strict=True))
+
+        def submit() -> None:
+            for (offset, length), first in itertools.islice(blocks, 1):
+                work = runner.run(_prepare_block, path, offset, length, first, options)
+                pending.append((length, work))
+
+        for _ in range(2 * workers + 2):
+            submit()
+        report = BulkReport()
+        batch: list[Prepared] = []
+        analyzed = False
+        while pending:
+            length, work = pending.popleft()
+            results = await work
+            submit()
+            for result in results:
+                if isinstance(result, Rejection):
+                    report.rejected.append(result)
+                    continue
+                batch.append(result)
+                if len(batch) >= options.batch_size:
+                    for outcome in await store_prepared(engine, batch):
+                        report.count(outcome)
+                    batch = []
+                    if not analyzed:  # a fresh table: statistics from its first batch
+                        await ensure_statistics(engine)
+                        analyzed = True
+            advance(length)
+        for outcome in await store_prepared(engine, batch):
+            report.count(outcome)
+        return report
+    finally:
+        runner.close()
 
 
 async def _import_array(bulk: BulkIngest, path: Path) -> None:

@@ -46,7 +46,11 @@ async def search(
         raise ValueError("page and page_size count from 1")
     offset = (page - 1) * page_size
     async with read_connection(engine) as conn:
-        total = await repository.count(conn, query)
+        # The stored count when the query is one customer or one bill-to account alone (one row,
+        # kept exact by every write), else counted.
+        total = await repository.stored_count(conn, query)
+        if total is None:
+            total = await repository.count(conn, query)
         items: list[StoredInvoice] = []
         if offset < total:
             wanted = min(page_size, total - offset)

@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, fields
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Protocol
 
-from sqlalchemy import Select, and_, bindparam, func, or_, select
+import asyncpg
+from sqlalchemy import Select, Table, and_, bindparam, func, or_, select, text
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from invoiceport.invoices.schemas import CanonicalInvoice, StoredInvoice
-from invoiceport.invoices.tables import invoices
+from invoiceport.invoices.tables import invoice_counts, invoices
 
 Key = tuple[str, str, str]
 """(environment, customer_number, invoice_number)"""
+
+CountKey = tuple[str, str, str]
+"""(scope, environment, account): scope "customer" counts the invoices whose customer_number is
+the account, scope "bill_to" those whose bill_to_account is (table `invoice_counts`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,6 +29,7 @@ class ExistingRow:
     id: int
     content_hash: str
     version: int
+    bill_to_account: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +91,13 @@ async def lock_existing(
         numbers.setdefault((environment, customer_number), []).append(invoice_number)
     c = invoices.c
     query = select(
-        c.environment, c.customer_number, c.invoice_number, c.id, c.content_hash, c.version
+        c.environment,
+        c.customer_number,
+        c.invoice_number,
+        c.id,
+        c.content_hash,
+        c.version,
+        c.bill_to_account,
     ).where(
         or_(
             *(
@@ -101,7 +115,7 @@ async def lock_existing(
     rows = (await conn.execute(query)).all()
     return {
         (r.environment, r.customer_number, r.invoice_number): ExistingRow(
-            r.id, r.content_hash, r.version
+            r.id, r.content_hash, r.version, r.bill_to_account
         )
         for r in rows
     }
@@ -146,6 +160,178 @@ async def update_many(conn: AsyncConnection, rows: Sequence[tuple[int, NewRow]])
         .values({name: bindparam(name) for name in _columns(rows[0][1])})
     )
     await conn.execute(statement, [{"row_id": row_id} | _columns(row) for row_id, row in rows])
+
+
+# --- bulk writes (`invoiceport import`, invoices.bulk): rows as tuples, COPY on PostgreSQL ------
+
+ROW_COLUMNS = (
+    "environment",
+    "customer_number",
+    "invoice_number",
+    "bill_to_account",
+    "document_type",
+    "status",
+    "sales_order_number",
+    "po_number",
+    "invoice_date",
+    "order_date",
+    "currency",
+    "total",
+)
+"""The columns `row_values` gives, from the document itself (the same values `_columns` writes)."""
+WRITE_COLUMNS = (*ROW_COLUMNS, "content_hash", "document", "version", "updated_at")
+"""What an update by `update_rows` rewrites; an insert by `copy_rows` adds `created_at`."""
+INSERT_COLUMNS = (*WRITE_COLUMNS, "created_at")
+
+
+def row_values(invoice: CanonicalInvoice) -> tuple[Any, ...]:
+    """An invoice's filter columns, in `ROW_COLUMNS` order."""
+    return (
+        invoice.environment,
+        invoice.customer_number,
+        invoice.invoice_number,
+        invoice.bill_to_account,
+        invoice.document_type,
+        invoice.status,
+        invoice.sales_order_number,
+        invoice.po_number,
+        invoice.invoice_date,
+        invoice.order_date,
+        invoice.currency,
+        invoice.total,
+    )
+
+
+async def copy_rows(
+    conn: AsyncConnection, table: Table, columns: Sequence[str], records: Sequence[Sequence[Any]]
+) -> None:
+    """Insert `records` (values in `columns` order) in the caller's transaction: by asyncpg's
+    binary COPY on PostgreSQL, as one executemany INSERT elsewhere. A duplicate key raises
+    SQLAlchemy's `IntegrityError` either way, so callers retry the same way."""
+    if not records:
+        return
+    if conn.dialect.name != "postgresql":
+        await conn.execute(table.insert(), [dict(zip(columns, r, strict=True)) for r in records])
+        return
+    driver = (await conn.get_raw_connection()).driver_connection
+    if driver is None or not driver.is_in_transaction():
+        # SQLAlchemy begins the driver's transaction with the first statement; a COPY before
+        # that would commit on its own.
+        raise RuntimeError("copy_rows needs a transaction that has already run a statement")
+    try:
+        await driver.copy_records_to_table(table.name, records=records, columns=list(columns))
+    except asyncpg.UniqueViolationError as exc:
+        raise IntegrityError(f"COPY {table.name}", None, exc) from exc
+
+
+async def copy_new_rows(conn: AsyncConnection, records: Sequence[Sequence[Any]]) -> None:
+    """New invoice rows, values in `INSERT_COLUMNS` order (`copy_rows`)."""
+    await copy_rows(conn, invoices, INSERT_COLUMNS, records)
+
+
+async def update_rows(conn: AsyncConnection, rows: Sequence[tuple[int, Sequence[Any]]]) -> None:
+    """Rewrite rows by id with values in `WRITE_COLUMNS` order (the caller holds the lock)."""
+    if not rows:
+        return
+    statement = (
+        invoices.update()
+        .where(invoices.c.id == bindparam("row_id"))
+        .values({name: bindparam(name) for name in WRITE_COLUMNS})
+    )
+    await conn.execute(
+        statement,
+        [{"row_id": row_id} | dict(zip(WRITE_COLUMNS, v, strict=True)) for row_id, v in rows],
+    )
+
+
+async def analyze_if_never_analyzed(conn: AsyncConnection) -> bool:
+    """On PostgreSQL, `ANALYZE invoices` when the table has no statistics yet (never analyzed:
+    `reltuples` is -1; autovacuum may be off, or not have come round yet). Without statistics the
+    planner takes `lock_existing`'s customer-prefix index over the unique key, and every batch
+    reads all of its customers' rows: quadratic during a first import. Whether it ran."""
+    if conn.dialect.name != "postgresql":
+        return False
+    query = text("SELECT reltuples < 0 FROM pg_class WHERE oid = 'invoices'::regclass")
+    if not (await conn.execute(query)).scalar_one():
+        return False
+    await conn.execute(text("ANALYZE invoices"))
+    return True
+
+
+class Countable(Protocol):
+    """What `count_deltas` reads of a written invoice (a `CanonicalInvoice`, or a prepared row
+    of `invoices.bulk`)."""
+
+    @property
+    def environment(self) -> str: ...
+    @property
+    def customer_number(self) -> str: ...
+    @property
+    def invoice_number(self) -> str: ...
+    @property
+    def bill_to_account(self) -> str | None: ...
+
+
+def count_deltas(
+    existing: Mapping[Key, ExistingRow], written: Iterable[Countable]
+) -> dict[CountKey, int]:
+    """How `invoice_counts` changes when these invoices are written, in this order, over the rows
+    `existing` held before (as `lock_existing` returned them, locked). A key not in `existing` is
+    a new row; a key written more than once counts once, in its last form. Only changes (no zeros).
+
+    customer_number and environment are part of an invoice's key, so only a new row changes its
+    customer's count; an update changes the bill-to counts when it moves the row to another
+    bill-to account."""
+    last: dict[Key, Countable] = {}
+    for invoice in written:
+        last[(invoice.environment, invoice.customer_number, invoice.invoice_number)] = invoice
+    deltas: dict[CountKey, int] = {}
+
+    def add(scope: str, environment: str, account: str, n: int) -> None:
+        key = (scope, environment, account)
+        deltas[key] = deltas.get(key, 0) + n
+
+    for key, invoice in last.items():
+        before = existing.get(key)
+        # A validated invoice always has one (defaulted to its customer number, as stored).
+        bill_to = invoice.bill_to_account or invoice.customer_number
+        if before is None:
+            add("customer", invoice.environment, invoice.customer_number, 1)
+            add("bill_to", invoice.environment, bill_to, 1)
+        elif before.bill_to_account != bill_to:
+            add("bill_to", invoice.environment, before.bill_to_account, -1)
+            add("bill_to", invoice.environment, bill_to, 1)
+    return {key: n for key, n in deltas.items() if n}
+
+
+_COUNT_ROWS_PER_STATEMENT = 2_000  # 4 parameters a row: far below both databases' limits
+
+
+async def add_counts(conn: AsyncConnection, deltas: Mapping[CountKey, int]) -> None:
+    """Add these changes to `invoice_counts`, in the caller's transaction (the one that wrote the
+    invoices: a count is exact only when it commits with them). Every write path calls this.
+
+    One `INSERT ... ON CONFLICT DO UPDATE SET n = n + excluded.n` for the whole batch, its rows in
+    sorted key order: concurrent batches lock count rows in the same order, and take no other lock
+    after them, so they queue instead of deadlocking. (Batches of over 2,000 changed counts take
+    one statement per 2,000, still in that order.)"""
+    rows = [
+        {"scope": scope, "environment": environment, "account": account, "n": n}
+        for (scope, environment, account), n in sorted(deltas.items())
+        if n
+    ]
+    make = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
+    for start in range(0, len(rows), _COUNT_ROWS_PER_STATEMENT):
+        statement = make(invoice_counts).values(rows[start : start + _COUNT_ROWS_PER_STATEMENT])
+        statement = statement.on_conflict_do_update(
+            index_elements=[
+                invoice_counts.c.scope,
+                invoice_counts.c.environment,
+                invoice_counts.c.account,
+            ],
+            set_={"n": invoice_counts.c.n + statement.excluded.n},
+        )
+        await conn.execute(statement)
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,8 +379,39 @@ def _filtered(query: Select[Any], q: InvoiceQuery) -> Select[Any]:
 
 
 async def count(conn: AsyncConnection, q: InvoiceQuery) -> int:
+    """The exact number of matches, counted (`count(*)`)."""
     result = await conn.execute(_filtered(select(func.count()).select_from(invoices), q))
     return int(result.scalar_one())
+
+
+_SCOPES = frozenset({"environment", "customer_numbers", "bill_to_accounts"})
+
+
+def _count_key(q: InvoiceQuery) -> CountKey | None:
+    """The `invoice_counts` row whose n is exactly `count(q)`, if there is one: the query is one
+    customer number alone, or one bill-to account alone, and nothing else. (A customer number and
+    a bill-to account together match their union, which no stored number is.) Any other field of
+    the query, present or future, not at its default of None means a filter: no stored count."""
+    if any(getattr(q, f.name) is not None for f in fields(q) if f.name not in _SCOPES):
+        return None
+    if len(q.customer_numbers) == 1 and not q.bill_to_accounts:
+        return ("customer", q.environment, q.customer_numbers[0])
+    if len(q.bill_to_accounts) == 1 and not q.customer_numbers:
+        return ("bill_to", q.environment, q.bill_to_accounts[0])
+    return None
+
+
+async def stored_count(conn: AsyncConnection, q: InvoiceQuery) -> int | None:
+    """`count(q)` read from `invoice_counts` (one row, not one per match), or None when the query
+    is not one that table answers (then `count` it)."""
+    key = _count_key(q)
+    if key is None:
+        return None
+    scope, environment, account = key
+    c = invoice_counts.c
+    query = select(c.n).where(c.scope == scope, c.environment == environment, c.account == account)
+    n = (await conn.execute(query)).scalar_one_or_none()
+    return 0 if n is None else int(n)
 
 
 async def search(

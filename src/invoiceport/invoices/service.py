@@ -100,7 +100,9 @@ def _plan(
             state[key] = (current[0], content_hash, version)
             outcomes.append(Outcome("updated", version))
     update_rows = [(existing[key].id, row) for key, row in updates]
-    return outcomes, list(inserts.values()), update_rows
+    # New keys in key order: two batches inserting the same new keys then wait for each other in
+    # one order (the second fails on the unique key and is retried) instead of deadlocking.
+    return outcomes, [inserts[key] for key in sorted(inserts)], update_rows
 
 
 def _changes(
@@ -130,6 +132,10 @@ async def store_batch(engine: AsyncEngine, batch: Sequence[CanonicalInvoice]) ->
                 await repository.update_many(conn, updates)
                 # Webhook events commit with the changes they announce, or not at all.
                 await webhooks.record_changes(conn, _changes(batch, outcomes, at))
+                # The exact counts per customer and bill-to (page totals), last: their rows are
+                # the batch's most contended locks, so they are held the shortest time.
+                written = [row.invoice for row in inserts] + [row.invoice for _, row in updates]
+                await repository.add_counts(conn, repository.count_deltas(existing, written))
                 return outcomes
         except IntegrityError:
             # Another writer created one of these keys after we looked: look again.

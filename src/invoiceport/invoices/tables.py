@@ -5,6 +5,7 @@ from sqlalchemy import (
     Date,
     Index,
     Integer,
+    PrimaryKeyConstraint,
     String,
     Table,
     Text,
@@ -57,4 +58,18 @@ Index(
     invoices.c.bill_to_account,
     invoices.c.order_date.desc().nulls_last(),
     invoices.c.invoice_number.desc(),
+)
+
+# The exact number of invoices of each (environment, customer_number) (scope "customer") and of each
+# (environment, bill_to_account) (scope "bill_to"), so that a page's total is one row instead of a
+# count of all the matches. Kept in the transaction of every write (repository.add_counts).
+COUNT_SCOPES = ("customer", "bill_to")
+invoice_counts = Table(
+    "invoice_counts",
+    metadata,
+    Column("scope", String(16), nullable=False),
+    Column("environment", String(16), nullable=False),
+    Column("account", String(64), nullable=False),
+    Column("n", Integer, nullable=False),
+    PrimaryKeyConstraint("scope", "environment", "account"),
 )

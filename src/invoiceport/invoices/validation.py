@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
+import orjson
 from pydantic import ValidationError
 
 from invoiceport.invoices.schemas import CanonicalInvoice
@@ -33,7 +34,59 @@ def _reject_constant(name: str) -> Any:
 
 
 def decode_json(raw: bytes | str) -> Any:
-    """Decode JSON keeping every decimal digit (numbers with a fraction become `Decimal`)."""
+    """Decode JSON keeping every decimal digit (numbers with a fraction become `Decimal`).
+
+    orjson decodes first (several times faster); its result is kept only when it holds no float,
+    that is when the text had no number with a fraction or an exponent (amounts normally arrive
+    as strings). Anything else, and everything orjson refuses (invalid JSON, integers beyond 64
+    bits, NaN, lone surrogates, a BOM), goes through the standard decoder with
+    `parse_float=Decimal`, which also words the errors. Both keep the last of duplicate keys."""
+    return _decode(raw)[0]
+
+
+_FLOAT = 1
+_TOO_DEEP = 2
+
+
+def _decode(raw: bytes | str) -> tuple[Any, bool]:
+    """`decode_json`, and whether the value is known to be at most `MAX_NESTING` deep (one walk
+    over orjson's result answers both questions)."""
+    try:
+        data = orjson.loads(raw)
+    except ValueError:  # orjson.JSONDecodeError, or a str that is not valid UTF-8
+        return _decode_exactly(raw), False
+    kind = type(data)
+    if kind is dict or kind is list:
+        found = _scan(data, MAX_NESTING)
+    else:
+        found = _FLOAT if kind is float else 0
+    if found:  # a float, or too deep (and then maybe floats further on): decode exactly
+        return _decode_exactly(raw), False
+    return data, True
+
+
+def _scan(value: dict[str, Any] | list[Any], limit: int) -> int:
+    """`_FLOAT` when a float is found first, `_TOO_DEEP` when `_too_deep(value, limit)` is found
+    first, else 0 (neither). Over orjson's result: plain dicts and lists only."""
+    if limit < 1:
+        return _TOO_DEEP
+    children: Iterable[Any] = value.values() if type(value) is dict else value
+    if not value:
+        return 0
+    if limit < 2:
+        return _TOO_DEEP
+    for child in children:
+        kind = type(child)
+        if kind is float:
+            return _FLOAT
+        if kind is dict or kind is list:
+            found = _scan(child, limit - 1)
+            if found:
+                return found
+    return 0
+
+
+def _decode_exactly(raw: bytes | str) -> Any:
     if isinstance(raw, bytes):
         try:
             text = raw.decode("utf-8")
@@ -57,19 +110,22 @@ def decode_json(raw: bytes | str) -> Any:
         raise InvoiceRejected([f"body: invalid JSON: {exc}"]) from None
 
 
-def _depth(value: Any, limit: int) -> int:
-    stack: list[tuple[Any, int]] = [(value, 1)]
-    deepest = 0
-    while stack:
-        node, depth = stack.pop()
-        deepest = max(deepest, depth)
-        if deepest > limit:
-            return deepest
-        if isinstance(node, dict):
-            stack.extend((v, depth + 1) for v in node.values())
-        elif isinstance(node, list):
-            stack.extend((v, depth + 1) for v in node)
-    return deepest
+def _too_deep(value: Any, limit: int) -> bool:
+    """Whether some value is more than `limit` levels deep (scalars count: in `{"a": 1}` the 1 is
+    at level two). Recursive over containers only, and never goes below level `limit`."""
+    if isinstance(value, dict):
+        children: Iterable[Any] = value.values()
+    elif isinstance(value, list):
+        children = value
+    else:
+        return limit < 1
+    if limit < 1:
+        return True
+    if not value:
+        return False
+    if limit < 2:
+        return True  # a non-empty container's children are one level further down
+    return any(isinstance(c, dict | list) and _too_deep(c, limit - 1) for c in children)
 
 
 def format_path(loc: Iterable[int | str]) -> str:
@@ -189,9 +245,14 @@ def consistency_errors(invoice: CanonicalInvoice) -> list[str]:
 
 def validate_document(data: Any, *, verify_totals: bool = True) -> CanonicalInvoice:
     """Validate decoded JSON; raise `InvoiceRejected` naming every problem."""
+    return _validate(data, verify_totals=verify_totals, shallow=False)
+
+
+def _validate(data: Any, *, verify_totals: bool, shallow: bool) -> CanonicalInvoice:
+    """`validate_document`; `shallow`: the nesting depth is already known to be within limits."""
     if not isinstance(data, dict):
         raise InvoiceRejected([f"body: expected a JSON object, got {type(data).__name__}"])
-    if _depth(data, MAX_NESTING) > MAX_NESTING:
+    if not shallow and _too_deep(data, MAX_NESTING):
         raise InvoiceRejected([f"body: JSON nested deeper than {MAX_NESTING} levels"])
     try:
         invoice = CanonicalInvoice.model_validate(data)
@@ -207,4 +268,5 @@ def validate_document(data: Any, *, verify_totals: bool = True) -> CanonicalInvo
 
 def parse_document(raw: bytes | str, *, verify_totals: bool = True) -> CanonicalInvoice:
     """Decode and validate one JSON document."""
-    return validate_document(decode_json(raw), verify_totals=verify_totals)
+    data, shallow = _decode(raw)
+    return _validate(data, verify_totals=verify_totals, shallow=shallow)

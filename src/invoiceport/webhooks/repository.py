@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import bindparam, delete, exists, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from invoiceport.invoices.repository import copy_rows
 from invoiceport.partners.tables import partner_customers
 from invoiceport.webhooks.schemas import Attempt, Delivery, Endpoint
 from invoiceport.webhooks.signing import StoredSecret
@@ -197,6 +198,24 @@ async def endpoint_failed(
 async def insert_events(conn: AsyncConnection, rows: Sequence[dict[str, Any]]) -> None:
     if rows:
         await conn.execute(webhook_events.insert(), list(rows))
+
+
+EVENT_COLUMNS = (
+    "message_id",
+    "event_type",
+    "environment",
+    "customer_number",
+    "bill_to_account",
+    "invoice_number",
+    "version",
+    "payload",
+    "created_at",
+)
+
+
+async def copy_events(conn: AsyncConnection, records: Sequence[Sequence[Any]]) -> None:
+    """Outbox rows, values in `EVENT_COLUMNS` order: COPY on PostgreSQL (`copy_rows`)."""
+    await copy_rows(conn, webhook_events, EVENT_COLUMNS, records)
 
 
 @dataclass(frozen=True, slots=True)

@@ -45,7 +45,7 @@ PRISM = "@stoplight/prism-cli@5.14.2"
 PRISM_MOCK = ["npx", "--yes", PRISM, "mock", "--verboseLevel", "warn"]
 PORT = 8871
 IMPORT_DOCS = 50_000
-# More invoices than the render cache holds (INVOICEPORT_RENDER_CACHE_SIZE, 10,000), in rotation:
+# More invoices than the render cache holds (INVOICEPORT_RENDER_CACHE_SIZE, 5,000), in rotation:
 # every request renders, as the first read of each invoice does.
 COLD = 100_000
 # Ingram's default limit (60 per 60 s, the seed's) would throttle the benchmark: off, as reported.

@@ -80,7 +80,7 @@ class Settings(BaseSettings):
         description="FastAPI's OpenTelemetry spans and metrics (needs a configured OTel SDK)",
     )
     render_cache_size: int = Field(
-        default=10_000, ge=0, description="Rendered invoice bodies kept per process; 0: none"
+        default=5_000, ge=0, description="Rendered invoice bodies kept per process; 0: none"
     )
     log_level: str = "INFO"
     scansource_max_page_size: int = Field(default=100, ge=1, le=10_000)  # docs/scansource.md

@@ -73,7 +73,7 @@ class Settings(BaseSettings):
     db_timeout_seconds: float = Field(default=5.0, gt=0)
     fast_path: bool = Field(
         default=True,
-        description="PostgreSQL: the hottest reads below the framework (docs/performance.md)",
+        description="PostgreSQL: the hottest read in front of the framework (docs/performance.md)",
     )
     opentelemetry: bool = Field(
         default=False,

@@ -34,6 +34,7 @@ from invoiceport.invoices.codes import (
     HOLD_REASONS,
     ORDER_STATUSES,
 )
+from invoiceport.invoices.trusted import rebuild
 
 MAX_LINES = 10_000
 MAX_LIST = 10_000
@@ -328,8 +329,6 @@ class StoredInvoice:
 
     def invoice(self) -> CanonicalInvoice:
         """The document as a model; it was validated when stored (see `invoices.trusted`)."""
-        from invoiceport.invoices.trusted import rebuild
-
         return rebuild(CanonicalInvoice, orjson.loads(self.document))
 
     def as_json(self) -> dict[str, Any]:

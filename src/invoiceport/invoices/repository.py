@@ -122,20 +122,7 @@ async def lock_existing(
 
 
 def _columns(row: NewRow) -> dict[str, Any]:
-    invoice = row.invoice
-    return {
-        "environment": invoice.environment,
-        "customer_number": invoice.customer_number,
-        "invoice_number": invoice.invoice_number,
-        "bill_to_account": invoice.bill_to_account,
-        "document_type": invoice.document_type,
-        "status": invoice.status,
-        "sales_order_number": invoice.sales_order_number,
-        "po_number": invoice.po_number,
-        "invoice_date": invoice.invoice_date,
-        "order_date": invoice.order_date,
-        "currency": invoice.currency,
-        "total": invoice.total,
+    return dict(zip(ROW_COLUMNS, row_values(row.invoice), strict=True)) | {
         "content_hash": row.content_hash,
         "document": row.document.decode(),
         "version": row.version,
@@ -178,7 +165,7 @@ ROW_COLUMNS = (
     "currency",
     "total",
 )
-"""The columns `row_values` gives, from the document itself (the same values `_columns` writes)."""
+"""The columns `row_values` gives, from the document itself (every write path uses them)."""
 WRITE_COLUMNS = (*ROW_COLUMNS, "content_hash", "document", "version", "updated_at")
 """What an update by `update_rows` rewrites; an insert by `copy_rows` adds `created_at`."""
 INSERT_COLUMNS = (*WRITE_COLUMNS, "created_at")

@@ -130,6 +130,9 @@ def test_subtotal_defaults_to_the_sum_of_the_lines() -> None:
         ("total", "NaN", "total: input should be a finite number"),
         ("total", "1e400", "total: decimal input should have no more than 20 digits"),
         ("total", True, "total: decimal input should be an integer, float, string or Decimal"),
+        # The year is checked in UTC, the form stored; and the conversion never overflows.
+        ("cancelled_at", "1900-01-01T00:30:00+01:00", "cancelled_at: year must be 1900 or later"),
+        ("order_date", "9999-12-31T23:59:59-01:00", "order_date: out of range once converted"),
     ],
 )
 def test_format_errors_name_the_field(field: str, value: Any, expected: str) -> None:

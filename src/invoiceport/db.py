@@ -184,10 +184,18 @@ _UNAVAILABLE = (
 )
 
 
-def asyncpg_dsn(settings: Settings) -> str:
-    """The database URL as asyncpg takes it (`postgresql://...`, without a driver name)."""
-    url = make_url(settings.async_database_url).set(drivername="postgresql")
-    return url.render_as_string(hide_password=False)
+# Keys SQLAlchemy's asyncpg dialect takes from the URL for itself, not for `asyncpg.connect`.
+_DIALECT_ONLY = ("prepared_statement_cache_size", "prepared_statement_name_func", "async_fallback")
+
+
+def asyncpg_connect_args(settings: Settings) -> dict[str, Any]:
+    """`asyncpg.connect` arguments for the configured URL, read the way the engine reads it (so
+    `?ssl=require` and the like mean the same to both)."""
+    url = make_url(settings.async_database_url)
+    _args, kwargs = url.get_dialect()().create_connect_args(url)
+    for key in _DIALECT_ONLY:
+        kwargs.pop(key, None)
+    return dict(kwargs)
 
 
 async def _keep_as_is(_connection: asyncpg.Connection) -> None:
@@ -201,13 +209,13 @@ class RawPool:
     SQLAlchemy's checkout, its bounded pre-ping and its async adaptation cost more than the
     query they wrap on the hottest route (docs/performance.md). This pool has none of that; it is
     made on first use, in the event loop that serves, and holds at most `db_pool_size`
-    connections. Connecting and each query are bounded by the database timeout (so a wait for a
-    pooled connection is too); a failure is `DatabaseUnavailable`, and a connection that failed
-    or timed out is closed, never reused.
+    connections. A read (the wait for a connection, connecting, the query) is bounded by the
+    database timeout; a failure is `DatabaseUnavailable`, and a connection that failed or timed
+    out is closed, never reused.
     """
 
     def __init__(self, settings: Settings) -> None:
-        self._dsn = asyncpg_dsn(settings)
+        self._connect_args = asyncpg_connect_args(settings)
         self._size = settings.db_pool_size
         self._timeout = settings.db_timeout_seconds
         self._pool: asyncpg.Pool | None = None
@@ -224,12 +232,11 @@ class RawPool:
             if self._pool is None:
                 # min_size=0: making the pool connects nothing, so it cannot fail or wait.
                 pool = asyncpg.create_pool(
-                    self._dsn,
                     min_size=0,
                     max_size=self._size,
-                    timeout=self._timeout,  # to connect
                     max_inactive_connection_lifetime=300,
                     reset=_keep_as_is,
+                    **{**self._connect_args, "timeout": self._timeout},  # to connect
                 )
                 await pool
                 self._pool = pool
@@ -240,12 +247,11 @@ class RawPool:
         if pool is None or self._loop is not asyncio.get_running_loop():
             pool = await self._start()
         try:
-            # A wait for the pool ends when a query ends or times out, or a connection is made.
-            async with pool.acquire() as conn:
+            # One deadline for the wait for a connection, connecting and the query: queued
+            # behind others during an outage, a request still answers within the timeout.
+            async with asyncio.timeout(self._timeout), pool.acquire() as conn:
                 try:
-                    row: asyncpg.Record | None = await conn.fetchrow(
-                        query, *args, timeout=self._timeout
-                    )
+                    row: asyncpg.Record | None = await conn.fetchrow(query, *args)
                 except BaseException:
                     conn.terminate()  # its state is unknown: the pool replaces it
                     raise
@@ -254,7 +260,7 @@ class RawPool:
             raise DatabaseUnavailable(type(exc).__name__) from exc
 
     async def close(self) -> None:
-        pool, self._pool = self._pool, None
+        pool, self._pool, self._loop = self._pool, None, None
         if pool is None:
             return
         try:

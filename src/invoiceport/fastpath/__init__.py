@@ -38,7 +38,7 @@ __all__ = ["Answer", "FastPaths", "Handler", "close", "enabled", "install", "poo
 
 @dataclass(frozen=True, slots=True)
 class Answer:
-    """A complete response; `headers` without Content-Length (it is added when sent)."""
+    """A complete response: `headers` as sent (lower-case names, Content-Length included)."""
 
     status: int
     headers: list[tuple[bytes, bytes]]
@@ -46,8 +46,7 @@ class Answer:
 
     @classmethod
     def of(cls, response: Response) -> Answer:
-        headers = [(k, v) for k, v in response.raw_headers if k != b"content-length"]
-        return cls(response.status_code, headers, bytes(response.body))
+        return cls(response.status_code, response.raw_headers, bytes(response.body))
 
 
 Handler = Callable[[Scope], Awaitable[Answer | None]]
@@ -93,8 +92,8 @@ class FastPaths:
             return False
         if answer is None:
             return False
-        headers = [*answer.headers, (b"content-length", str(len(answer.body)).encode())]
-        await send({"type": "http.response.start", "status": answer.status, "headers": headers})
+        start = {"type": "http.response.start", "status": answer.status, "headers": answer.headers}
+        await send(start)
         await send({"type": "http.response.body", "body": answer.body})
         self.metrics.fast_answer(route.template, answer.status, time.perf_counter() - started)
         return True

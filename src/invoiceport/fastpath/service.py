@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from invoiceport.db import RawPool
 from invoiceport.fastpath import repository
@@ -21,7 +22,7 @@ class KeyedInvoice:
     version: int | None
     """The invoice's stored version; None when not granted or when there is no such invoice."""
     invoice: StoredInvoice | None
-    """None also when its version is the `known_version` the caller gave."""
+    """None also when its (version, updated_at) is the `known` one the caller gave."""
 
 
 async def invoice_for_api_key(
@@ -30,7 +31,7 @@ async def invoice_for_api_key(
     environment: str,
     customer_number: str,
     invoice_number: str,
-    known_version: int | None = None,
+    known: tuple[int, datetime] | None = None,
 ) -> KeyedInvoice | None:
     """None when the key is not an active key (as `partners.service.authenticate_api_key`).
 
@@ -39,7 +40,7 @@ async def invoice_for_api_key(
         return None
     key_hash = credentials.digest(key)
     row = await repository.invoice_for_api_key(
-        pool, key_hash, environment, customer_number, invoice_number, known_version
+        pool, key_hash, environment, customer_number, invoice_number, known
     )
     if row is None or not credentials.same_digest(key_hash, row["key_hash"]):
         return None

@@ -84,12 +84,18 @@ def _not_before_1900(value: date) -> date:
 
 
 def _utc(value: datetime) -> datetime:
-    """Date-times are stored in UTC; a date-time without an offset is taken as UTC."""
+    """Date-times are stored in UTC; a date-time without an offset is taken as UTC. The year is
+    checked on the UTC value, the one stored (1900-01-01T00:30+01:00 is 1899 in UTC), and first
+    on the value given, which keeps years near 1 from overflowing in the conversion."""
     if value.year < 1900:
         raise ValueError("year must be 1900 or later")
-    if value.tzinfo is None:
-        return value.replace(tzinfo=UTC)
-    return value.astimezone(UTC)
+    try:
+        value = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    except OverflowError:  # 9999-12-31T23:59:59-01:00 is past the last year Python has
+        raise ValueError("out of range once converted to UTC") from None
+    if value.year < 1900:
+        raise ValueError("year must be 1900 or later")
+    return value
 
 
 Text = Annotated[

@@ -26,7 +26,7 @@ log = logging.getLogger("invoiceport")
 PREFIX = "/api/invoice/detail/"
 _KEY = b"ocp-apim-subscription-key"
 _ACCEPT = b"accept"
-_VARY = (b"vary", b"Accept")
+_VARY = (b"vary", b"Accept")  # as Starlette writes the route's `{"Vary": "Accept"}`
 _CONTENT_TYPES = {
     media_type: (b"content-type", f"{media_type}; charset=utf-8".encode())
     for media_type in (media.JSON, media.TEXT_JSON)
@@ -81,14 +81,14 @@ class DetailFastPath:
                 params.ENVIRONMENT,
                 customer_number,
                 invoice_number,
-                known_version=None if cached is None else cached[0],
+                known=None if cached is None else cached[:2],
             )
         except DatabaseUnavailable as exc:
             log.warning("database unavailable: %s", exc)
             return Answer.of(unavailable_response(Request(scope)))
         if found is None or found.version is None:
             return None
-        headers = [_VARY, content_type]
+        limit_headers: list[tuple[bytes, bytes]] = []
         if self.limited:
             principal = Principal.model_construct(
                 partner_id=found.partner_id, customer_numbers=frozenset([customer_number])
@@ -100,11 +100,17 @@ class DetailFastPath:
                     return Answer.of(
                         render_error(error.status_code, error.message, None, error.headers)
                     )
-                headers += [(k.encode(), v.encode()) for k, v in decision.headers.items()]
+                # As the route's `response.headers.update(...)` adds them: lower-case, last.
+                limit_headers = [
+                    (k.lower().encode("latin-1"), v.encode("latin-1"))
+                    for k, v in decision.headers.items()
+                ]
         if found.invoice is not None:
             body = views.detail_json(found.invoice, wanted, self.cache)
         elif cached is not None and cached[0] == found.version:
-            body = cached[1]  # the version already rendered: the query left the document out
+            body = cached[2]  # the version already rendered: the query left the document out
         else:  # pragma: no cover - a version went backwards, which ingest never does
             return None
-        return Answer(200, headers, body)
+        # The route's order: Vary, then what Starlette's Response adds, then the limit headers.
+        length = (b"content-length", str(len(body)).encode())
+        return Answer(200, [_VARY, length, content_type, *limit_headers], body)

@@ -30,6 +30,7 @@ from typing import Any
 import asyncpg
 
 from invoiceport.demo import demo_invoices
+from invoiceport.invoices import repository
 from invoiceport.invoices.schemas import CanonicalInvoice
 from invoiceport.invoices.service import serialize
 
@@ -39,25 +40,8 @@ CUSTOMERS = 1_000
 BIG = 200_000
 BATCH = 25_000
 DAYS = 240
-COLUMNS = (
-    "environment",
-    "customer_number",
-    "invoice_number",
-    "bill_to_account",
-    "document_type",
-    "status",
-    "sales_order_number",
-    "po_number",
-    "invoice_date",
-    "order_date",
-    "currency",
-    "total",
-    "content_hash",
-    "document",
-    "version",
-    "created_at",
-    "updated_at",
-)
+# What `invoiceport import` writes for a new row, in the same order (invoices.repository).
+COLUMNS = repository.INSERT_COLUMNS
 
 
 FILL_COUNTS = """
@@ -125,27 +109,8 @@ def rows(start: int, stop: int, total: int, today: date) -> list[tuple[Any, ...]
             }
         )
         document, content_hash = serialize(invoice)
-        out.append(
-            (
-                invoice.environment,
-                number,
-                invoice.invoice_number,
-                number,
-                invoice.document_type,
-                invoice.status,
-                invoice.sales_order_number,
-                invoice.po_number,
-                day,
-                ordered,
-                invoice.currency,
-                invoice.total,
-                content_hash,
-                document.decode(),
-                1,
-                at,
-                at,
-            )
-        )
+        # INSERT_COLUMNS: the filter columns as every write path takes them, then the stored form.
+        out.append((*repository.row_values(invoice), content_hash, document.decode(), 1, at, at))
     return out
 
 

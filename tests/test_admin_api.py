@@ -260,10 +260,12 @@ async def test_implausible_credentials_never_reach_the_database(
     engine: AsyncEngine, bad: str
 ) -> None:
     from invoiceport.db import utcnow
-    from invoiceport.partners.service import authenticate_api_key
-    from invoiceport.partners.tokens import InvalidClient, issue_token
+    from invoiceport.oauth.tokens import InvalidClient, issue_token
+    from invoiceport.reads.service import ByKey, Presented, access
 
-    assert await authenticate_api_key(engine, bad) is None
+    for kind in ("api_key", "bearer"):
+        lookup = ByKey("production", "C1", "1")
+        assert (await access(engine, Presented(kind, bad), utcnow(), lookup)).principal is None
     for client_id, secret in ((bad, "secret"), ("client", bad)):
         with pytest.raises(InvalidClient):
             await issue_token(engine, client_id, secret, None, lifetime_seconds=60, now=utcnow())

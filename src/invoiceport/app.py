@@ -15,14 +15,17 @@ from fastapi.telemetry import TelemetryConfig
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from starlette.exceptions import HTTPException
-from starlette.types import ASGIApp
 
-from invoiceport import __version__, fastpath, oauth
+from invoiceport import __version__, oauth, ratelimit
+from invoiceport.context import AppContext, context, context_of
 from invoiceport.db import DatabaseUnavailable, create_engine
 from invoiceport.dialects import abcsupply, ingram, scansource
 from invoiceport.invoices.validation import format_path
+from invoiceport.kit import RenderCache
 from invoiceport.metrics import Metrics, MetricsMiddleware
 from invoiceport.partners.service import CredentialNotFound, PartnerNotFound
+from invoiceport.pdf.letterhead import letterhead_from_settings
+from invoiceport.ratelimit.availability import Availability
 from invoiceport.settings import Settings
 from invoiceport.web import (
     RETRY_AFTER_SECONDS,
@@ -30,10 +33,8 @@ from invoiceport.web import (
     BodyTooLarge,
     JSONBytesResponse,
     RequestSizeLimits,
-    Services,
     allowed_methods,
     error_response,
-    services,
     unavailable_response,
 )
 
@@ -41,13 +42,6 @@ log = logging.getLogger("invoiceport")
 
 
 _NO_TELEMETRY: TelemetryConfig = {"tracing": False, "metrics": False, "logs": False}
-
-
-class App(FastAPI):
-    """FastAPI with the fast paths in front of its whole middleware stack (`fastpath/`)."""
-
-    def build_middleware_stack(self) -> ASGIApp:
-        return fastpath.wrap(self, super().build_middleware_stack())
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -63,7 +57,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         yield
         await close(app)
 
-    app = App(
+    app = FastAPI(
         title="invoiceport",
         version=__version__,
         description="Partner invoice API server: ScanSource, ABC Supply and Ingram Micro dialects.",
@@ -74,10 +68,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # one on every request (about 15 us of a 200 us request; docs/performance.md).
         telemetry=None if settings.opentelemetry else _NO_TELEMETRY,
     )
-    app.state.services = Services(settings=settings, engine=engine)
-    app.state.error_shapes = []
+    # Built once: a misconfigured logo, a typo in a rate limit or in an availability window
+    # stops start-up instead of failing requests.
+    context = AppContext(
+        settings=settings,
+        engine=engine,
+        metrics=Metrics(),
+        rate_limiter=ratelimit.limiter_from_settings(settings),
+        render_cache=RenderCache(settings.render_cache_size),
+        letterhead=letterhead_from_settings(settings),
+        availability=Availability.from_settings(settings.ingram_availability),
+    )
+    app.state.context = context
     _add_error_handlers(app)
-    fastpath.install(app)
     app.add_middleware(
         RequestSizeLimits,
         max_url_bytes=settings.max_url_bytes,
@@ -97,13 +100,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 async def close(app: FastAPI) -> None:
     """Release what `create_app` holds: the database pools. The lifespan calls this at shutdown;
     tests that drive the app without a lifespan call it themselves."""
-    await fastpath.close(app)
-    await services_of(app).engine.dispose()
-
-
-def services_of(app: FastAPI) -> Services:
-    found: Services = app.state.services
-    return found
+    await context_of(app).engine.dispose()
 
 
 def _add_dialects(app: FastAPI) -> None:
@@ -116,7 +113,7 @@ def _add_dialects(app: FastAPI) -> None:
 
 
 def _add_operations(app: FastAPI) -> None:
-    metrics = app.state.metrics = Metrics()
+    metrics = context_of(app).metrics
     app.add_middleware(MetricsMiddleware, metrics=metrics)
     app.add_api_route(
         "/metrics", metrics.response, methods=["GET"], tags=["operations"], summary="Prometheus"
@@ -128,7 +125,7 @@ def _add_operations(app: FastAPI) -> None:
 
     @app.get("/readyz", tags=["operations"], summary="The database answers")
     async def readyz(request: Request) -> JSONBytesResponse:
-        svc = services(request)
+        svc = context(request)
         try:
             async with asyncio.timeout(svc.settings.db_timeout_seconds):
                 async with svc.engine.connect() as conn:

@@ -1,7 +1,8 @@
 """The server's notion of "now", replaceable per app so tests can move time without sleeping.
 
-`create_app` never sets a clock; `app.state.clock` (a callable returning an aware UTC datetime) may
-be set by a test. Token expiry and availability windows read time only through `now(request)`.
+`create_app` sets the context's clock to the real one; a test may replace
+`context_of(app).clock` (a callable returning an aware UTC datetime). Token expiry, the Ingram
+lookback and availability windows read time only through `now(request)`.
 """
 
 from __future__ import annotations
@@ -11,15 +12,9 @@ from datetime import datetime
 
 from starlette.requests import Request
 
-from invoiceport.db import utcnow
-
 Clock = Callable[[], datetime]
 
 
-def app_clock(state: object) -> Clock:
-    found: Clock | None = getattr(state, "clock", None)
-    return found or utcnow
-
-
 def now(request: Request) -> datetime:
-    return app_clock(request.app.state)()
+    clock: Clock = request.app.state.context.clock
+    return clock()

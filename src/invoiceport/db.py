@@ -6,7 +6,6 @@ repositories, migrations and this module imports SQLAlchemy.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
@@ -15,7 +14,7 @@ from typing import Any
 
 import asyncpg
 from sqlalchemy import BigInteger, Integer, MetaData, Numeric, String, event
-from sqlalchemy.engine import Dialect, make_url
+from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import InvalidatePoolError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.types import DateTime, TypeDecorator
@@ -182,89 +181,3 @@ _UNAVAILABLE = (
     asyncpg.exceptions.OperatorInterventionError,
     asyncpg.exceptions.InsufficientResourcesError,
 )
-
-
-# Keys SQLAlchemy's asyncpg dialect takes from the URL for itself, not for `asyncpg.connect`.
-_DIALECT_ONLY = ("prepared_statement_cache_size", "prepared_statement_name_func", "async_fallback")
-
-
-def asyncpg_connect_args(settings: Settings) -> dict[str, Any]:
-    """`asyncpg.connect` arguments for the configured URL, read the way the engine reads it (so
-    `?ssl=require` and the like mean the same to both)."""
-    url = make_url(settings.async_database_url)
-    _args, kwargs = url.get_dialect()().create_connect_args(url)
-    for key in _DIALECT_ONLY:
-        kwargs.pop(key, None)
-    return dict(kwargs)
-
-
-async def _keep_as_is(_connection: asyncpg.Connection) -> None:
-    """No reset on release: asyncpg's default (`RESET ALL; UNLISTEN *; ...`) is a round trip per
-    request, and these connections run single read statements that leave no session state."""
-
-
-class RawPool:
-    """A small asyncpg pool of its own, for the few reads served below SQLAlchemy (`fastpath/`).
-
-    SQLAlchemy's checkout, its bounded pre-ping and its async adaptation cost more than the
-    query they wrap on the hottest route (docs/performance.md). This pool has none of that; it is
-    made on first use, in the event loop that serves, and holds at most `db_pool_size`
-    connections. A read (the wait for a connection, connecting, the query) is bounded by the
-    database timeout; a failure is `DatabaseUnavailable`, and a connection that failed or timed
-    out is closed, never reused.
-    """
-
-    def __init__(self, settings: Settings) -> None:
-        self._connect_args = asyncpg_connect_args(settings)
-        self._size = settings.db_pool_size
-        self._timeout = settings.db_timeout_seconds
-        self._pool: asyncpg.Pool | None = None
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._lock = asyncio.Lock()
-
-    async def _start(self) -> asyncpg.Pool:
-        loop = asyncio.get_running_loop()
-        if self._loop is not loop:  # first use, or a new event loop (tests)
-            if self._pool is not None:
-                self._pool.terminate()  # bound to the other loop: unusable here
-            self._pool, self._loop, self._lock = None, loop, asyncio.Lock()
-        async with self._lock:
-            if self._pool is None:
-                # min_size=0: making the pool connects nothing, so it cannot fail or wait.
-                pool = asyncpg.create_pool(
-                    min_size=0,
-                    max_size=self._size,
-                    max_inactive_connection_lifetime=300,
-                    reset=_keep_as_is,
-                    **{**self._connect_args, "timeout": self._timeout},  # to connect
-                )
-                await pool
-                self._pool = pool
-        return self._pool
-
-    async def fetchrow(self, query: str, *args: Any) -> asyncpg.Record | None:
-        pool = self._pool
-        if pool is None or self._loop is not asyncio.get_running_loop():
-            pool = await self._start()
-        try:
-            # One deadline for the wait for a connection, connecting and the query: queued
-            # behind others during an outage, a request still answers within the timeout.
-            async with asyncio.timeout(self._timeout), pool.acquire() as conn:
-                try:
-                    row: asyncpg.Record | None = await conn.fetchrow(query, *args)
-                except BaseException:
-                    conn.terminate()  # its state is unknown: the pool replaces it
-                    raise
-                return row
-        except _UNAVAILABLE as exc:
-            raise DatabaseUnavailable(type(exc).__name__) from exc
-
-    async def close(self) -> None:
-        pool, self._pool, self._loop = self._pool, None, None
-        if pool is None:
-            return
-        try:
-            async with asyncio.timeout(self._timeout):
-                await pool.close()
-        except (TimeoutError, *_UNAVAILABLE):
-            pool.terminate()

@@ -87,10 +87,8 @@ def register_spec(app: FastAPI, name: str, url: str) -> None:
     """List the OpenAPI document at `url` (a path on this server) on `/docs` as `name`."""
     if not url.startswith("/") or url.startswith("//"):
         raise ValueError(f"spec url must be a path on this server, got {url!r}")
-    specs: list[SpecLink] | None = getattr(app.state, "docs_specs", None)
-    if specs is None:
-        specs = []
-        app.state.docs_specs = specs
+    specs = app.state.context.specs
+    if not specs:
         _add_routes(app)
     if any(spec.name == name for spec in specs):
         raise ValueError(f"a spec named {name!r} is already registered")
@@ -98,7 +96,7 @@ def register_spec(app: FastAPI, name: str, url: str) -> None:
 
 
 def registered_specs(app: FastAPI) -> list[SpecLink]:
-    return list(getattr(app.state, "docs_specs", []))
+    return list(app.state.context.specs)
 
 
 @cache

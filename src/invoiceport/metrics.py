@@ -33,35 +33,11 @@ class Metrics:
             registry=self.registry,
             buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10),
         )
-        self.fast_answers = Counter(
-            "invoiceport_fast_path_answers",
-            "Requests answered by a fast path (fastpath/), also counted in invoiceport_requests",
-            ["route", "status"],
-            registry=self.registry,
-        )
-        self._fast_children: dict[tuple[str, int], tuple[Any, Any, Any]] = {}
 
     def observe(self, method: str, route: str, status: int, seconds: float) -> None:
         """Count one answered request under its route template."""
         self.requests.labels(method, route, str(status)).inc()
         self.latency.labels(method, route).observe(seconds)
-
-    def fast_answer(self, route: str, status: int, seconds: float) -> None:
-        """`observe` for a GET a fast path answered, and `fast_answers`; the labelled children are
-        kept, as prometheus_client's `labels()` costs more than the rest of the count."""
-        children = self._fast_children.get((route, status))
-        if children is None:
-            code = str(status)
-            children = (
-                self.requests.labels("GET", route, code),
-                self.latency.labels("GET", route),
-                self.fast_answers.labels(route, code),
-            )
-            self._fast_children[(route, status)] = children
-        requests, latency, fast = children
-        requests.inc()
-        latency.observe(seconds)
-        fast.inc()
 
     def response(self, _request: Request) -> Response:
         return Response(generate_latest(self.registry), media_type=CONTENT_TYPE_LATEST)

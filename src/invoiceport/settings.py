@@ -71,10 +71,6 @@ class Settings(BaseSettings):
     bulk_batch_size: int = Field(default=500, ge=1, le=10_000)
     db_pool_size: int = Field(default=10, ge=1)
     db_timeout_seconds: float = Field(default=5.0, gt=0)
-    fast_path: bool = Field(
-        default=True,
-        description="PostgreSQL: the hottest read in front of the framework (docs/performance.md)",
-    )
     opentelemetry: bool = Field(
         default=False,
         description="FastAPI's OpenTelemetry spans and metrics (needs a configured OTel SDK)",

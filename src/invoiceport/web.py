@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -12,26 +11,10 @@ from typing import Any
 import orjson
 from fastapi import Request
 from fastapi.responses import Response
-from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.routing import Match
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from invoiceport.settings import Settings
-
 log = logging.getLogger("invoiceport.http")
-
-
-@dataclass(frozen=True, slots=True)
-class Services:
-    """What routes need, built once by `create_app` and found on `app.state.services`."""
-
-    settings: Settings
-    engine: AsyncEngine
-
-
-def services(request: Request) -> Services:
-    found: Services = request.app.state.services
-    return found
 
 
 def _default(value: Any) -> Any:
@@ -103,7 +86,7 @@ def native_error(
 
 def register_error_shape(app: Any, prefix: str, renderer: ErrorRenderer) -> None:
     """Errors on paths under `prefix` (404s, 400s, 503s...) are rendered by `renderer`."""
-    shapes: list[tuple[str, ErrorRenderer]] = app.state.error_shapes
+    shapes = app.state.context.error_shapes
     shapes.append((prefix, renderer))
     shapes.sort(key=lambda item: len(item[0]), reverse=True)  # the longest prefix wins
 
@@ -117,7 +100,8 @@ def error_response(
 ) -> Response:
     """An error in the format of the API the request's path belongs to."""
     path = request.url.path
-    shapes: list[tuple[str, ErrorRenderer]] = getattr(request.app.state, "error_shapes", [])
+    context = getattr(request.app.state, "context", None)
+    shapes: list[tuple[str, ErrorRenderer]] = context.error_shapes if context else []
     for prefix, renderer in shapes:
         if path.startswith(prefix):
             return renderer(status, message, errors, headers)

@@ -118,7 +118,7 @@ SIZE_LIMITED = {
 @pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
 async def test_raw_hostile_requests_and_flat_memory(database_url: str) -> None:
     async with app_client(make_settings(database_url)) as (app, _http):
-        demo = await load_demo(app.state.services.engine, 5, 20, reset=False)
+        demo = await load_demo(app.state.context.engine, 5, 20, reset=False)
     settings = {"admin_token": ADMIN_TOKEN, "rate_limits": json.dumps(NO_LIMITS)}
     with live_server(database_url, **settings) as base:
         answers = {}

@@ -148,7 +148,7 @@ async def served(
 ) -> AsyncIterator[tuple[FastAPI, httpx.AsyncClient, Credentials]]:
     settings = make_settings(database_url, rate_limits=NO_LIMITS)
     async with app_client(settings) as (app, admin):
-        demo = await load_demo(app.state.services.engine, 7, 20, reset=False)
+        demo = await load_demo(app.state.context.engine, 7, 20, reset=False)
         form = {
             "grant_type": "client_credentials",
             "client_id": demo.client_id,
@@ -185,7 +185,7 @@ async def test_hostile_corpus_on_every_route(
         for url in ("/scansource/openapi.json", "/abcsupply/openapi.json", "/ingram/openapi.json")
     ]
     tally = Tally(Counter(), [])
-    limit = app.state.services.settings.max_body_bytes
+    limit = app.state.context.settings.max_body_bytes
     for route in routes:
         headers = creds.headers_for(route.fill(VALID_PATH))
         for category, values in CORPUS.items():

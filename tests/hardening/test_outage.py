@@ -181,7 +181,7 @@ async def stored_numbers(database_url: str) -> set[str]:
 @pytest.mark.parametrize("mode", ["refuse", "blackhole", "hang"])
 async def test_postgresql_outage(database_url: str, relay: Relay, mode: Mode) -> None:
     async with app_client(make_settings(database_url)) as (app, _http):
-        demo = await load_demo(app.state.services.engine, 1, 24, reset=False)
+        demo = await load_demo(app.state.context.engine, 1, 24, reset=False)
     host = database_url.partition("@")[2].partition("/")[0]
     relayed = database_url.replace(f"@{host}/", f"@127.0.0.1:{relay.port}/")
     settings = {
@@ -262,12 +262,12 @@ async def test_fail_closed_holds_for_every_request_of_the_outage(database_url: s
         rate_limits={"scansource": "1000/minute"},
     )
     async with app_client(settings) as (app, http):
-        demo = await load_demo(app.state.services.engine, 1, 24, reset=False)
+        demo = await load_demo(app.state.context.engine, 1, 24, reset=False)
         probe = probes(demo.api_key, "", "", "", "")[0]
         answers = [await send(http, probe) for _ in range(3)]
         assert [a.status_code for a in answers] == [503] * 3
         assert all(int(a.headers["retry-after"]) >= 1 for a in answers)
-        await app.state.rate_limiter.close()
+        await app.state.context.rate_limiter.close()
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
@@ -280,7 +280,7 @@ async def test_redis_outage_on_a_live_server(
     hang on it; they are served (fail open) or refused with 503 + Retry-After in the dialect's
     shape (fail closed), and limiting resumes in Redis by itself once it is back."""
     async with app_client(make_settings(database_url)) as (app, _http):
-        demo = await load_demo(app.state.services.engine, 1, 24, reset=False)
+        demo = await load_demo(app.state.context.engine, 1, 24, reset=False)
     relay = Relay(int(redis_url.rsplit(":", 1)[1].split("/")[0])).start()
     settings = {
         "redis_url": relay.url("redis://127.0.0.1:{port}/0"),

@@ -127,7 +127,7 @@ async def test_abcsupply_admin_and_ingram_specs_with_every_check(
     database_url: str, tmp_path: Path
 ) -> None:
     async with app_client(make_settings(database_url)) as (app, _http):
-        demo = await load_demo(app.state.services.engine, 3, 30, reset=False)
+        demo = await load_demo(app.state.context.engine, 3, 30, reset=False)
     rate_limits = json.dumps(NO_LIMITS)
     with live_server(database_url, admin_token=ADMIN_TOKEN, rate_limits=rate_limits) as base:
         form = {

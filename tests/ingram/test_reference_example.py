@@ -176,7 +176,7 @@ async def example_app(database_url: str) -> Any:
 async def test_the_reference_example_field_by_field(example_app: tuple[FastAPI, Any]) -> None:
     app, http = example_app
     # The example dates from January 2020: look at it from within the nine-month window.
-    app.state.clock = lambda: datetime(2020, 2, 1, 12, tzinfo=UTC)
+    app.state.context.clock = lambda: datetime(2020, 2, 1, 12, tzinfo=UTC)
     client = await new_client(http, ["20-222222"])
     headers = bearer(await token_for(http, client))
     response: httpx.Response = await get_invoice(http, headers, "RCW67-11", "20-222222", "US")

@@ -147,11 +147,11 @@ async def test_the_lookback_window_is_a_setting(
 ) -> None:
     values = {} if months is None else {"ingram_lookback_months": months}
     async with app_client(make_settings(database_url, **values)) as (app, http):
-        summary: DemoSummary = await load_demo(app.state.services.engine, SEED, COUNT, reset=False)
+        summary: DemoSummary = await load_demo(app.state.context.engine, SEED, COUNT, reset=False)
         partner = Client(summary.partner_id, summary.client_id, summary.client_secret)
         # The sample was invoiced ten days ago; ten months on, it is outside nine months.
         later = datetime.now(UTC) + timedelta(days=300)
-        app.state.clock = lambda: later
+        app.state.context.clock = lambda: later
         headers = bearer(await token_for(http, partner))
         response = await get_invoice(http, headers, SAMPLE)
         assert preamble(response)["statuscode"] == ("200" if visible else "EO")

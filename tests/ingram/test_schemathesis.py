@@ -64,7 +64,7 @@ values = ["20-12345-11", "20-12345"]
 @pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
 async def test_schemathesis_finds_nothing(database_url: str, tmp_path: Path) -> None:
     async with app_client(make_settings(database_url)) as (app, _http):
-        demo = await load_demo(app.state.services.engine, SEED, COUNT, reset=False)
+        demo = await load_demo(app.state.context.engine, SEED, COUNT, reset=False)
     # Schemathesis sends far more than 60 requests a minute; the limit itself is tested elsewhere.
     with live_server(database_url, rate_limits='{"ingram": "off"}') as base:
         summary = [

@@ -1,4 +1,4 @@
-"""`bearer_principal`: what every OAuth dialect route calls, on both databases."""
+"""Bearer tokens as the dialect kit checks them for every OAuth dialect route, on both databases."""
 
 from __future__ import annotations
 
@@ -7,35 +7,44 @@ from datetime import datetime, timedelta
 
 import httpx
 import pytest
-from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, FastAPI
+from fastapi.responses import JSONResponse, Response
 from sqlalchemy import select
 
+from invoiceport import kit
 from invoiceport.db import utcnow
+from invoiceport.kit import Bearer, Dialect
 from invoiceport.partners.credentials import digest
-from invoiceport.partners.oauth import AuthError, bearer_principal
+from invoiceport.partners.schemas import ALL_SCOPES
 from invoiceport.partners.tables import oauth_tokens
 from tests.oauth.support import Client, app_client, bearer, make_settings, new_client, token_for
 
 
-def add_probe(app: FastAPI) -> None:
-    """A route as a dialect would write it: authenticate, or render the AuthError."""
+def _render(
+    status: int, message: str, _errors: list[str] | None, headers: dict[str, str] | None
+) -> Response:
+    return JSONResponse({"message": message}, status, headers=headers)
 
-    @app.get("/probe")
-    async def probe(request: Request) -> JSONResponse:
-        try:
-            who = await bearer_principal(request, scope=request.query_params.get("scope"))
-        except AuthError as exc:
-            headers = {"WWW-Authenticate": exc.www_authenticate} if exc.www_authenticate else None
-            return JSONResponse({"message": exc.message}, exc.status_code, headers=headers)
-        return JSONResponse(
-            {
-                "partner_id": who.partner_id,
-                "customers": sorted(who.customer_numbers),
-                "scopes": sorted(who.scopes),
-                "client_id": who.client_id,
-            }
-        )
+
+def add_probe(app: FastAPI) -> None:
+    """Routes as a dialect declares them (the kit authenticates, or renders the refusal): one
+    without a scope, and one for each scope a client can hold."""
+    for scope in (None, *ALL_SCOPES):
+        dialect = Dialect("probe", Bearer(scope), _render, prefixes=("/probe",))
+        router = APIRouter(route_class=kit.route_class(dialect))
+
+        @router.get("/probe" if scope is None else f"/probe/{scope}")
+        async def probe(who: kit.Caller) -> JSONResponse:
+            return JSONResponse(
+                {
+                    "partner_id": who.partner_id,
+                    "customers": sorted(who.customer_numbers),
+                    "scopes": sorted(who.scopes),
+                    "client_id": who.client_id,
+                }
+            )
+
+        app.include_router(router)
 
 
 @pytest.fixture
@@ -78,11 +87,9 @@ async def test_a_missing_scope_is_403_naming_it(probe: tuple[FastAPI, httpx.Asyn
     _app, http = probe
     client = await new_client(http, ["C100"])
     narrow = await token_for(http, client, scope="invoice.history.read")
-    ok = await http.get("/probe", params={"scope": "invoice.history.read"}, headers=bearer(narrow))
+    ok = await http.get("/probe/invoice.history.read", headers=bearer(narrow))
     assert ok.status_code == 200
-    response = await http.get(
-        "/probe", params={"scope": "invoice.webhooks.manage"}, headers=bearer(narrow)
-    )
+    response = await http.get("/probe/invoice.webhooks.manage", headers=bearer(narrow))
     assert response.status_code == 403
     assert "invoice.webhooks.manage" in response.json()["message"]
     assert 'error="insufficient_scope"' in response.headers["www-authenticate"]
@@ -106,11 +113,11 @@ async def test_an_expired_token_is_401(probe: tuple[FastAPI, httpx.AsyncClient])
     app, http = probe
     client = await new_client(http, ["C100"])
     issued_at = utcnow()
-    app.state.clock = lambda: issued_at
+    app.state.context.clock = lambda: issued_at
     token = await token_for(http, client)
 
     def at(moment: datetime) -> None:
-        app.state.clock = lambda: moment
+        app.state.context.clock = lambda: moment
 
     at(issued_at + timedelta(seconds=86398))
     assert (await http.get("/probe", headers=bearer(token))).status_code == 200
@@ -126,11 +133,11 @@ async def test_expired_tokens_are_purged_when_new_ones_are_issued(
     app, http = probe
     client = await new_client(http, ["C100"])
     start = utcnow()
-    app.state.clock = lambda: start
+    app.state.context.clock = lambda: start
     old = await token_for(http, client)
-    app.state.clock = lambda: start + timedelta(days=2)
+    app.state.context.clock = lambda: start + timedelta(days=2)
     new = await token_for(http, client)
-    engine = app.state.services.engine
+    engine = app.state.context.engine
     async with engine.connect() as conn:
         hashes = set((await conn.execute(select(oauth_tokens.c.token_hash))).scalars())
     assert hashes == {digest(new)}

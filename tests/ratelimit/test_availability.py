@@ -45,7 +45,7 @@ async def test_outside_a_window_the_route_answers_503(database_url: str) -> None
     async with app_client(settings) as (app, http):
         client = await new_client(http, ["20-123456"])
         headers = bearer(await token_for(http, client))
-        app.state.clock = lambda: utc(3, 0)  # 04:00 in London
+        app.state.context.clock = lambda: utc(3, 0)  # 04:00 in London
         closed = await get_invoice(http, headers, "20-12345-11", country="UK")
         assert closed.status_code == 503
         assert closed.headers["retry-after"] == str(2 * 3600)
@@ -55,7 +55,7 @@ async def test_outside_a_window_the_route_answers_503(database_url: str) -> None
         assert "UK" in preamble["responsemessage"]
         other = await get_invoice(http, headers, "20-12345-11", country="US")
         assert other.status_code == 200
-        app.state.clock = lambda: utc(6, 0)  # 07:00 in London
+        app.state.context.clock = lambda: utc(6, 0)  # 07:00 in London
         assert (await get_invoice(http, headers, "20-12345-11", country="UK")).status_code == 200
 
 
@@ -63,5 +63,5 @@ async def test_off_by_default(database_url: str) -> None:
     async with app_client(make_settings(database_url)) as (app, http):
         client = await new_client(http, ["20-123456"])
         headers = bearer(await token_for(http, client))
-        app.state.clock = lambda: utc(3, 0)
+        app.state.context.clock = lambda: utc(3, 0)
         assert (await get_invoice(http, headers, "20-12345-11", country="UK")).status_code == 200

@@ -108,7 +108,8 @@ async def test_any_dialect_can_use_the_limiter(database_url: str) -> None:
         @app.get("/probe/{partner}")
         async def probe(request: Request, partner: int) -> JSONResponse:
             who = Principal(partner_id=partner, customer_numbers=frozenset())
-            decision = await ratelimit.check(request, "probe", who, default="100/minute")
+            limiter = request.app.state.context.rate_limiter
+            decision = await ratelimit.check(limiter, "probe", who, default="100/minute")
             assert decision is not None
             if not decision.allowed:
                 status, message, headers = decision.refusal

@@ -37,7 +37,7 @@ async def test_two_limiters_share_one_count(
         codes = [(await get_invoice(http, headers, SAMPLE)).status_code for http in (a, b) * 4]
         assert codes == [200] * 5 + [429] * 3
         for app in (app_a, app_b):
-            await app.state.rate_limiter.close()
+            await app.state.context.rate_limiter.close()
 
 
 @pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
@@ -47,7 +47,7 @@ async def test_two_server_processes_admit_exactly_the_limit(
     """Two `invoiceport serve` processes, one Redis: 20 allowed out of 30 sent at once."""
     settings = make_settings(database_url)
     async with app_client(settings) as (app, _http):
-        demo = await load_demo(app.state.services.engine, SEED, COUNT, reset=False)
+        demo = await load_demo(app.state.context.engine, SEED, COUNT, reset=False)
     env = {
         "redis_url": redis_url,
         "rate_limit_key_prefix": key_prefix,
@@ -101,7 +101,7 @@ async def test_unreachable_redis_fails_open_with_a_warning(
         assert answers[0].headers["x-ratelimit-remaining"] == "2"
         warnings = [r for r in caplog.records if "Redis unavailable" in r.getMessage()]
         assert len(warnings) == 1  # once per outage, not once per request
-        await app.state.rate_limiter.close()
+        await app.state.context.rate_limiter.close()
 
 
 async def test_unreachable_redis_can_fail_closed(database_url: str) -> None:
@@ -114,7 +114,7 @@ async def test_unreachable_redis_can_fail_closed(database_url: str) -> None:
         assert response.status_code == 503
         assert int(response.headers["retry-after"]) >= 1
         assert response.json()["serviceresponse"]["responsepreamble"]["statuscode"] == "503"
-        await app.state.rate_limiter.close()
+        await app.state.context.rate_limiter.close()
 
 
 @pytest.fixture
@@ -150,4 +150,4 @@ async def test_redis_going_away_and_coming_back(
         proxy.restore()  # same port
         await asyncio.sleep(0.3)
         assert await remaining() == 47  # back to the shared count
-        await app.state.rate_limiter.close()
+        await app.state.context.rate_limiter.close()

@@ -179,7 +179,7 @@ async def ingest(engine: AsyncEngine, documents: list[dict[str, Any]]) -> None:
 @asynccontextmanager
 async def make_world(settings: Settings) -> AsyncIterator[World]:
     app = create_app(settings)
-    engine = app.state.services.engine
+    engine = app.state.context.engine
     await ingest(engine, a_documents() + b_documents())
     a = await partners.create_partner(
         engine, PartnerCreate(name="A", customer_numbers=[A_CUSTOMER])

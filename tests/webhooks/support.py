@@ -46,13 +46,13 @@ async def subscribe(
 
 
 def settings_of(abc: Abc) -> Settings:
-    found: Settings = abc.app.state.services.settings
+    found: Settings = abc.app.state.context.settings
     return found
 
 
 def worker(abc: Abc, **overrides: object) -> Worker:
     settings = settings_of(abc).model_copy(update=overrides)
-    return Worker(abc.app.state.services.engine, settings, name="test-worker")
+    return Worker(abc.app.state.context.engine, settings, name="test-worker")
 
 
 async def run_until(
@@ -85,6 +85,6 @@ async def run_while(work: Worker, done: Callable[[], Awaitable[bool]], within: f
 
 
 async def events(abc: Abc) -> list[Any]:
-    async with abc.app.state.services.engine.connect() as conn:
+    async with abc.app.state.context.engine.connect() as conn:
         rows = await conn.execute(select(webhook_events).order_by(webhook_events.c.id))
         return list(rows.all())

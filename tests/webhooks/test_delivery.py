@@ -232,7 +232,7 @@ async def test_a_revoked_grant_cancels_pending_deliveries(abc: Abc) -> None:
         await abc.ingest(invoice_doc("KEPT-1", "C100", bill_to_account="C100"))
         from invoiceport.webhooks import service
 
-        engine = abc.app.state.services.engine
+        engine = abc.app.state.context.engine
         assert await service.dispatch(engine) == 2  # deliveries exist, nothing sent yet
         await partners.ungrant(engine, abc.partner_id, ["C100"])
         await worker(abc).run_until_idle()
@@ -284,7 +284,7 @@ async def test_with_a_signing_key_the_database_holds_no_secret(database_url: str
     async with hooks_app(database_url, ["C100"], webhook_signing_key="server-side key") as abc:
         with receiver() as rec:
             hook = await subscribe(abc, rec.url)
-            async with abc.app.state.services.engine.connect() as conn:
+            async with abc.app.state.context.engine.connect() as conn:
                 row = (await conn.execute(select(webhook_endpoints))).one()
             assert hook["secret"].removeprefix("whsec_") not in str(tuple(row))
             await abc.ingest(invoice_doc("KEYED-1"))

@@ -81,7 +81,7 @@ async def test_the_event_commits_with_the_change_or_neither_does(
         raise RuntimeError("outbox unavailable")
 
     monkeypatch.setattr(repository, "insert_events", broken)
-    engine = abc.app.state.services.engine
+    engine = abc.app.state.context.engine
     with pytest.raises(RuntimeError, match="outbox unavailable"):
         await ingest.upsert(engine, validate_document(invoice_doc("ATOMIC-1")))
     monkeypatch.undo()
@@ -91,7 +91,7 @@ async def test_the_event_commits_with_the_change_or_neither_does(
 
 
 async def test_demo_and_cli_import_emit_events(abc: Abc, database_url: str, tmp_path: Path) -> None:
-    engine = abc.app.state.services.engine
+    engine = abc.app.state.context.engine
     summary = await load_demo(engine, 1, 12, reset=False)
     demo_events = await events(abc)
     assert len(demo_events) == summary.report.created + summary.report.updated > 12

@@ -13,6 +13,7 @@ from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, ValidationError
 
+from invoiceport.context import AppContext, context
 from invoiceport.invoices import queries
 from invoiceport.invoices import service as ingest
 from invoiceport.invoices.validation import (
@@ -26,18 +27,16 @@ from invoiceport.partners.schemas import OAuthClientCreate, Partner, PartnerCrea
 from invoiceport.web import (
     ApiError,
     JSONBytesResponse,
-    Services,
     parse_bool,
     read_body,
     reject_nul,
-    services,
 )
 
 Model = TypeVar("Model", bound=BaseModel)
 
 
 def require_admin(request: Request) -> None:
-    token = services(request).settings.admin_token
+    token = context(request).settings.admin_token
     assert token is not None  # the router is only mounted when a token is configured
     scheme, _, given = request.headers.get("authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not hmac.compare_digest(
@@ -54,7 +53,7 @@ def require_admin(request: Request) -> None:
 router = APIRouter(
     prefix="/admin/v1", tags=["admin"], dependencies=[Depends(require_admin), Depends(reject_nul)]
 )
-ServicesDep = Annotated[Services, Depends(services)]
+ServicesDep = Annotated[AppContext, Depends(context)]
 PartnerId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 
@@ -63,7 +62,7 @@ def _verify_totals(request: Request) -> bool:
 
 
 async def _model_body(request: Request, model: type[Model], *, optional: bool = False) -> Model:
-    raw = await read_body(request, services(request).settings.max_body_bytes)
+    raw = await read_body(request, context(request).settings.max_body_bytes)
     if optional and not raw.strip():
         return model()
     try:

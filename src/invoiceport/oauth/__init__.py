@@ -1,5 +1,16 @@
-"""The OAuth 2.0 token endpoint (client credentials grant, RFC 6749) shared by the dialects."""
+"""OAuth 2.0 in one place: the token endpoint (`endpoints`), tokens (`tokens`) and bearer
+authentication (`bearer`) for every dialect that takes tokens."""
 
-from invoiceport.oauth.endpoints import install
+from __future__ import annotations
+
+from typing import Any
+
+
+def install(app: Any) -> None:
+    """The token endpoint and its spec (imported here: `bearer` and `tokens` stay light)."""
+    from invoiceport.oauth.endpoints import install as install_endpoints
+
+    install_endpoints(app)
+
 
 __all__ = ["install"]

@@ -16,10 +16,11 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import Response
 
 from invoiceport.clock import now
+from invoiceport.context import context
 from invoiceport.docs_ui import register_spec
 from invoiceport.oauth.openapi import openapi_spec
-from invoiceport.partners.tokens import InvalidClient, InvalidScope, issue_token
-from invoiceport.web import JSONBytesResponse, read_body, register_error_shape, services
+from invoiceport.oauth.tokens import InvalidClient, InvalidScope, issue_token
+from invoiceport.web import JSONBytesResponse, read_body, register_error_shape
 
 TOKEN_PATHS = ("/oauth/oauth30/token", "/oauth/token")
 MAX_BODY = 8192
@@ -133,7 +134,7 @@ async def token(request: Request) -> Response:
             raise TokenError(400, "unsupported_grant_type", message)
         client_id, secret = _client_credentials(request, form)
         scopes = _scopes(form)
-        svc = services(request)
+        svc = context(request)
         issued = await issue_token(
             svc.engine,
             client_id,

@@ -126,7 +126,7 @@ async def api_key_exists(conn: AsyncConnection, partner_id: int, key_id: int) ->
 GRANT_SEPARATOR = "\n"  # customer numbers have no control characters (invoices.schemas.KeyPart)
 
 
-def _granted(partner_id: ColumnElement[int]) -> ColumnElement[str | None]:
+def granted_customers(partner_id: ColumnElement[int]) -> ColumnElement[str | None]:
     """The partner's customer numbers as one string, so a credential lookup is one round trip
     returning one row (a partner may hold thousands of grants)."""
     return (
@@ -136,24 +136,8 @@ def _granted(partner_id: ColumnElement[int]) -> ColumnElement[str | None]:
     )
 
 
-def _split_grants(joined: str | None) -> list[str]:
+def split_grants(joined: str | None) -> list[str]:
     return sorted(joined.split(GRANT_SEPARATOR)) if joined else []
-
-
-async def active_api_key(conn: AsyncConnection, key_hash: str) -> tuple[int, str, list[str]] | None:
-    """(partner id, stored hash, customer numbers) of an unrevoked key with this hash."""
-    row = (
-        await conn.execute(
-            select(
-                api_keys.c.partner_id,
-                api_keys.c.key_hash,
-                _granted(api_keys.c.partner_id).label("granted"),
-            ).where(api_keys.c.key_hash == key_hash, api_keys.c.revoked_at.is_(None))
-        )
-    ).first()
-    if row is None:
-        return None
-    return (row.partner_id, row.key_hash, _split_grants(row.granted))
 
 
 async def insert_oauth_client(
@@ -235,42 +219,6 @@ async def insert_oauth_token(
             created_at=created_at,
             expires_at=expires_at,
         )
-    )
-
-
-async def live_oauth_token(
-    conn: AsyncConnection, token_hash: str, now: datetime
-) -> tuple[str, int, str, list[str], list[str]] | None:
-    """(client id, partner id, stored hash, scopes, customer numbers) of an unexpired token of an
-    unrevoked client.
-
-    One query joins the client, so a revocation is seen by the very next lookup in any process.
-    """
-    row = (
-        await conn.execute(
-            select(
-                oauth_clients.c.client_id,
-                oauth_tokens.c.partner_id,
-                oauth_tokens.c.token_hash,
-                oauth_tokens.c.scopes,
-                _granted(oauth_tokens.c.partner_id).label("granted"),
-            )
-            .join(oauth_clients, oauth_clients.c.id == oauth_tokens.c.client_row_id)
-            .where(
-                oauth_tokens.c.token_hash == token_hash,
-                oauth_tokens.c.expires_at > now,
-                oauth_clients.c.revoked_at.is_(None),
-            )
-        )
-    ).first()
-    if row is None:
-        return None
-    return (
-        row.client_id,
-        row.partner_id,
-        row.token_hash,
-        row.scopes.split(),
-        _split_grants(row.granted),
     )
 
 

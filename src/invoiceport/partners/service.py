@@ -7,9 +7,9 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from invoiceport.db import read_connection, utcnow, write_transaction
+from invoiceport.db import utcnow, write_transaction
 from invoiceport.partners import credentials, repository
-from invoiceport.partners.schemas import Partner, PartnerCreate, Principal
+from invoiceport.partners.schemas import Partner, PartnerCreate
 
 
 class PartnerNotFound(LookupError):
@@ -116,15 +116,3 @@ def plausible_secret(value: str, limit: int = 256) -> bool:
     """Credentials are short printable text; anything else cannot match (and PostgreSQL rejects
     NUL bytes in text, so such values must never reach a query)."""
     return 0 < len(value) <= limit and value.isprintable()
-
-
-async def authenticate_api_key(engine: AsyncEngine, key: str) -> Principal | None:
-    """The partner behind an active API key, read fresh on every call (revocation is immediate)."""
-    if not plausible_secret(key):
-        return None
-    key_hash = credentials.digest(key)
-    async with read_connection(engine) as conn:
-        found = await repository.active_api_key(conn, key_hash)  # key and grants: one query
-    if found is None or not credentials.matches(key, found[1]):
-        return None
-    return Principal(partner_id=found[0], customer_numbers=frozenset(found[2]))

@@ -1,30 +1,29 @@
 """Rate limits and availability windows: one mechanism every dialect uses (docs/rate-limits.md).
 
-A dialect route, after authenticating:
+The dialect kit's pipeline, after authenticating, for every route of every dialect:
 
-    decision = await ratelimit.check(request, "ingram", principal, default="60 per 60 seconds")
+    decision = await ratelimit.check(limiter, "ingram", principal, default="60 per 60 seconds")
     if decision is not None and not decision.allowed:
         status, message, headers = decision.refusal      # 429 (or 503 when failing closed)
-        return <the dialect's error>(status, message, headers)
+        ... the dialect's error (status, message, headers)
     ... build the answer, then: response.headers.update(decision.headers)
 
-`install(app)` builds the app's limiter from the settings (a typo in a limit stops start-up).
+`create_app` builds the app's one limiter with `limiter_from_settings` (a typo in a limit stops
+start-up). No HTTP types here.
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any
 
 from limits import RateLimitItem
-from starlette.requests import Request
 
 from invoiceport.partners.schemas import Principal
 from invoiceport.ratelimit.limiter import Decision, RateLimiter
 from invoiceport.ratelimit.policy import Policy, parse_limit
 from invoiceport.settings import Settings
 
-__all__ = ["Decision", "RateLimiter", "check", "install", "limiter_from_settings"]
+__all__ = ["Decision", "RateLimiter", "check", "limiter_from_settings"]
 
 
 def limiter_from_settings(settings: Settings) -> RateLimiter:
@@ -36,29 +35,19 @@ def limiter_from_settings(settings: Settings) -> RateLimiter:
     )
 
 
-def install(app: Any) -> RateLimiter:
-    """The app's one limiter (made on the first call; every dialect may call this)."""
-    limiter: RateLimiter | None = getattr(app.state, "rate_limiter", None)
-    if limiter is None:
-        limiter = limiter_from_settings(app.state.services.settings)
-        app.state.rate_limiter = limiter
-    return limiter
-
-
 @lru_cache(maxsize=64)
 def _default(text: str) -> RateLimitItem | None:
     return parse_limit(text, "built-in default")
 
 
 async def check(
-    request: Request, dialect: str, principal: Principal, *, default: str | None
+    limiter: RateLimiter, dialect: str, principal: Principal, *, default: str | None
 ) -> Decision | None:
     """Count this request of `principal` against `dialect`'s limit (per OAuth client or partner).
 
     `default` is the dialect's own limit when the settings name none ("off" or None: unlimited).
     Returns None when no limit applies (then no rate-limit headers are sent).
     """
-    limiter = install(request.app)
     client = principal.client_id or f"partner-{principal.partner_id}"
     item = None if default is None else _default(default)
     return await limiter.hit(dialect, principal.partner_id, client, item)

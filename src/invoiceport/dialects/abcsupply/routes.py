@@ -10,22 +10,20 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, FastAPI, Path, Request
+from fastapi import APIRouter, Path, Request
 from fastapi.responses import Response
 
-from invoiceport import __version__, ratelimit
+from invoiceport import __version__, kit
+from invoiceport.context import context
 from invoiceport.dialects.abcsupply import errors, views
 from invoiceport.dialects.abcsupply import schemas as doc
-from invoiceport.dialects.abcsupply.auth import LimitedRoute, history_reader
+from invoiceport.dialects.abcsupply.dialect import INVOICES
 from invoiceport.dialects.abcsupply.params import parse_history
-from invoiceport.docs_ui import register_spec
 from invoiceport.invoices import queries
 from invoiceport.invoices.schemas import StoredInvoice
-from invoiceport.partners.schemas import Principal
-from invoiceport.pdf import Letterhead
+from invoiceport.kit import Caller, Fetched, Found, Read, letterhead, reads
 from invoiceport.pdf.http import stored_invoice_pdf
-from invoiceport.pdf.letterhead import letterhead_from_settings
-from invoiceport.web import register_error_shape, reject_nul, services
+from invoiceport.reads.service import ByNumber
 
 ENVIRONMENT = "production"
 SPEC_URL = "/abcsupply/openapi.json"
@@ -41,14 +39,9 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     )
 }
 
-# NUL in an invoice id is a 400 before it can reach PostgreSQL (docs/hardening.md).
 router = APIRouter(
-    prefix="/api/invoice/v1/invoices",
-    tags=["invoices"],
-    route_class=LimitedRoute,
-    dependencies=[Depends(reject_nul)],
+    prefix="/api/invoice/v1/invoices", tags=["invoices"], route_class=kit.route_class(INVOICES)
 )
-Reader = Annotated[Principal, Depends(history_reader)]
 InvoiceId = Annotated[str, Path(alias="invoiceId", description="The invoice number")]
 
 
@@ -60,7 +53,7 @@ InvoiceId = Annotated[str, Path(alias="invoiceId", description="The invoice numb
 )
 async def invoice_history(
     request: Request,
-    principal: Reader,
+    principal: Caller,
     bill_to_account: Annotated[str, Path(alias="billToAccount")],
 ) -> Response:
     """Invoices of a bill-to account whose order date is within `startDate`..`endDate`
@@ -68,7 +61,7 @@ async def invoice_history(
     100) a page, `pageNumber` counted from 1."""
     if not principal.may_see(bill_to_account):
         raise errors.forbidden_account(bill_to_account)
-    svc = services(request)
+    svc = context(request)
     params = parse_history(request.query_params, svc.settings.abcsupply_max_page_size)
     query = queries.InvoiceQuery(
         environment=ENVIRONMENT,
@@ -88,14 +81,16 @@ async def invoice_history(
     return views.AbcJSONResponse(body)
 
 
-async def _find(request: Request, principal: Principal, invoice_id: str) -> StoredInvoice:
-    """An invoice of the partner's granted accounts (404 for any other, existing or not)."""
-    found = await queries.find_by_number(
-        services(request).engine, ENVIRONMENT, invoice_id, principal.customer_numbers
-    )
-    if found is None:
+def _by_id(request: Request) -> Read:
+    """An invoice of the partner's granted accounts, read with the token."""
+    return Read(ByNumber(ENVIRONMENT, request.path_params["invoiceId"]))
+
+
+def _found(found: Found, invoice_id: str) -> StoredInvoice:
+    """404 for any invoice the partner may not see, existing or not."""
+    if found.invoice is None:
         raise errors.invoice_not_found(invoice_id)
-    return found
+    return found.invoice
 
 
 @router.get(
@@ -104,9 +99,10 @@ async def _find(request: Request, principal: Principal, invoice_id: str) -> Stor
     response_model=doc.InvoiceDetail,
     responses=ERRORS,
 )
-async def invoice_by_id(request: Request, principal: Reader, invoice_id: InvoiceId) -> Response:
+@reads(_by_id)
+async def invoice_by_id(invoice_id: InvoiceId, found: Fetched) -> Response:
     """The history item of one invoice plus its `lines` (an invoiceport extension)."""
-    stored = await _find(request, principal, invoice_id)
+    stored = _found(found, invoice_id)
     return views.AbcJSONResponse(views.detail(stored.invoice()))
 
 
@@ -116,14 +112,14 @@ async def invoice_by_id(request: Request, principal: Reader, invoice_id: Invoice
     response_class=Response,
     responses={200: {"content": {"application/pdf": {}}, "description": "The PDF"}, **ERRORS},
 )
-async def invoice_pdf(request: Request, principal: Reader, invoice_id: InvoiceId) -> Response:
+@reads(_by_id)
+async def invoice_pdf(request: Request, invoice_id: InvoiceId, found: Fetched) -> Response:
     """The invoice as a PDF; `ETag` per stored version, `If-None-Match` answers 304."""
-    stored = await _find(request, principal, invoice_id)
-    letterhead: Letterhead = request.app.state.abcsupply_letterhead
+    stored = _found(found, invoice_id)
     return await stored_invoice_pdf(
         request,
         stored,
-        letterhead,
+        letterhead(request),
         etag_source=f"{ENVIRONMENT}/{stored.id}/{stored.version}",
         filename=f"{invoice_id}.pdf",
     )
@@ -163,23 +159,10 @@ def openapi() -> dict[str, Any]:
     return spec
 
 
-def install(app: FastAPI) -> None:
+def install(app: Any) -> None:
     """Routes (history before `{invoiceId}`, so `history` is never taken for an invoice id),
-    the error shape for `/api/invoice/v1/`, the letterhead and the served spec."""
+    the error shape for `/api/invoice/v1/` and the served spec."""
     from invoiceport.dialects.abcsupply.webhook_routes import router as webhook_router
 
-    settings = app.state.services.settings
-    ratelimit.install(app)  # a typo in a configured limit stops start-up, not a request
-    app.state.abcsupply_letterhead = letterhead_from_settings(settings)
-    app.include_router(router, include_in_schema=False)
-    app.include_router(webhook_router, include_in_schema=False)
-    register_error_shape(app, errors.PREFIX, errors.render_error)
-
-    @app.get(SPEC_URL, include_in_schema=False)
-    async def abcsupply_openapi() -> Response:
-        spec = getattr(app.state, "abcsupply_openapi", None)
-        if spec is None:
-            spec = app.state.abcsupply_openapi = views.dumps(openapi())
-        return Response(spec, media_type="application/json")
-
-    register_spec(app, "ABC Supply", SPEC_URL)
+    spec = kit.Spec(SPEC_URL, "ABC Supply", lambda: views.dumps(openapi()))
+    kit.install(app, INVOICES, router, webhook_router, spec=spec)

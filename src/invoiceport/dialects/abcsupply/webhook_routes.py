@@ -9,36 +9,26 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Request
+from fastapi import APIRouter, Path, Request
 from fastapi.responses import Response
 from pydantic import ValidationError
 
+from invoiceport.context import context
 from invoiceport.dialects.abcsupply import errors, views
 from invoiceport.dialects.abcsupply import schemas as doc
-from invoiceport.dialects.abcsupply.auth import LimitedRoute, webhook_manager
+from invoiceport.dialects.abcsupply.dialect import WEBHOOKS
 from invoiceport.dialects.abcsupply.params import MAX_PAGE_NUMBER, parse_int
 from invoiceport.dialects.abcsupply.routes import ERRORS
 from invoiceport.invoices.validation import InvoiceRejected, decode_json, validation_errors
-from invoiceport.partners.schemas import Principal
-from invoiceport.web import ApiError, read_body, services
+from invoiceport.kit import Caller, route_class
+from invoiceport.web import read_body
 from invoiceport.webhooks import service
 from invoiceport.webhooks.schemas import DELIVERY_STATUSES, EndpointCreate, IssuedEndpoint
 
-
-class WebhookRoute(LimitedRoute):
-    """Unknown (or another partner's) webhooks and deliveries are 404; refusals say why."""
-
-    @staticmethod
-    def translate(exc: Exception) -> ApiError | None:
-        if isinstance(exc, service.EndpointNotFound | service.DeliveryNotFound):
-            return ApiError(404, str(exc))
-        if isinstance(exc, service.WebhookRequestRefused):
-            return ApiError(exc.status_code, str(exc))
-        return LimitedRoute.translate(exc)
-
-
-router = APIRouter(prefix="/api/invoice/v1/webhooks", tags=["webhooks"], route_class=WebhookRoute)
-Manager = Annotated[Principal, Depends(webhook_manager)]
+router = APIRouter(
+    prefix="/api/invoice/v1/webhooks", tags=["webhooks"], route_class=route_class(WEBHOOKS)
+)
+Manager = Caller
 WebhookId = Annotated[int, Path(alias="webhookId", ge=1, le=2**31 - 1)]
 DeliveryId = Annotated[int, Path(alias="deliveryId", ge=1, le=2**63 - 1)]
 MAX_DELIVERIES_PAGE = 100
@@ -56,7 +46,7 @@ def _issued(issued: IssuedEndpoint, status_code: int) -> Response:
 
 
 async def _create_body(request: Request) -> EndpointCreate:
-    raw = await read_body(request, services(request).settings.max_body_bytes)
+    raw = await read_body(request, context(request).settings.max_body_bytes)
     try:
         return EndpointCreate.model_validate(decode_json(raw))
     except InvoiceRejected as exc:
@@ -83,14 +73,14 @@ async def _create_body(request: Request) -> EndpointCreate:
 )
 async def create_webhook(request: Request, principal: Manager) -> Response:
     body = await _create_body(request)
-    svc = services(request)
+    svc = context(request)
     issued = await service.create_endpoint(svc.engine, svc.settings, principal.partner_id, body)
     return _issued(issued, 201)
 
 
 @router.get("", summary="The partner's webhooks", response_model=doc.Webhooks, responses=ERRORS)
 async def list_webhooks(request: Request, principal: Manager) -> Response:
-    found = await service.list_endpoints(services(request).engine, principal.partner_id)
+    found = await service.list_endpoints(context(request).engine, principal.partner_id)
     return views.AbcJSONResponse({"items": [views.webhook(each) for each in found]})
 
 
@@ -101,13 +91,13 @@ async def list_webhooks(request: Request, principal: Manager) -> Response:
     responses=ERRORS,
 )
 async def get_webhook(request: Request, principal: Manager, webhook_id: WebhookId) -> Response:
-    found = await service.get_endpoint(services(request).engine, principal.partner_id, webhook_id)
+    found = await service.get_endpoint(context(request).engine, principal.partner_id, webhook_id)
     return views.AbcJSONResponse(views.webhook(found))
 
 
 @router.delete("/{webhookId}", status_code=204, summary="Remove a webhook", responses=ERRORS)
 async def delete_webhook(request: Request, principal: Manager, webhook_id: WebhookId) -> Response:
-    await service.delete_endpoint(services(request).engine, principal.partner_id, webhook_id)
+    await service.delete_endpoint(context(request).engine, principal.partner_id, webhook_id)
     return Response(status_code=204)
 
 
@@ -118,7 +108,7 @@ async def delete_webhook(request: Request, principal: Manager, webhook_id: Webho
     responses=ERRORS,
 )
 async def rotate_secret(request: Request, principal: Manager, webhook_id: WebhookId) -> Response:
-    svc = services(request)
+    svc = context(request)
     issued = await service.rotate_secret(svc.engine, svc.settings, principal.partner_id, webhook_id)
     return _issued(issued, 200)
 
@@ -130,7 +120,7 @@ async def rotate_secret(request: Request, principal: Manager, webhook_id: Webhoo
     responses=ERRORS,
 )
 async def enable_webhook(request: Request, principal: Manager, webhook_id: WebhookId) -> Response:
-    engine = services(request).engine
+    engine = context(request).engine
     found = await service.enable_endpoint(engine, principal.partner_id, webhook_id)
     return views.AbcJSONResponse(views.webhook(found))
 
@@ -157,7 +147,7 @@ async def list_deliveries(request: Request, principal: Manager, webhook_id: Webh
     page = parse_int("pageNumber", query.get("pageNumber"), 1, MAX_PAGE_NUMBER)
     size = parse_int("itemsPerPage", query.get("itemsPerPage"), 20, MAX_DELIVERIES_PAGE)
     found = await service.list_deliveries(
-        services(request).engine,
+        context(request).engine,
         principal.partner_id,
         webhook_id,
         statuses,
@@ -182,7 +172,7 @@ async def get_delivery(
     request: Request, principal: Manager, webhook_id: WebhookId, delivery_id: DeliveryId
 ) -> Response:
     found, attempts = await service.get_delivery(
-        services(request).engine, principal.partner_id, webhook_id, delivery_id
+        context(request).engine, principal.partner_id, webhook_id, delivery_id
     )
     body = views.delivery(found) | {"attempts": [views.attempt(each) for each in attempts]}
     return views.AbcJSONResponse(body)
@@ -198,7 +188,7 @@ async def list_attempts(
     request: Request, principal: Manager, webhook_id: WebhookId, delivery_id: DeliveryId
 ) -> Response:
     _found, attempts = await service.get_delivery(
-        services(request).engine, principal.partner_id, webhook_id, delivery_id
+        context(request).engine, principal.partner_id, webhook_id, delivery_id
     )
     return views.AbcJSONResponse({"items": [views.attempt(each) for each in attempts]})
 
@@ -214,6 +204,6 @@ async def replay_delivery(
     request: Request, principal: Manager, webhook_id: WebhookId, delivery_id: DeliveryId
 ) -> Response:
     found = await service.replay_delivery(
-        services(request).engine, principal.partner_id, webhook_id, delivery_id
+        context(request).engine, principal.partner_id, webhook_id, delivery_id
     )
     return views.AbcJSONResponse(views.delivery(found), status_code=202)

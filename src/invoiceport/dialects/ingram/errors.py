@@ -11,17 +11,20 @@ from __future__ import annotations
 from fastapi.responses import Response
 
 from invoiceport.dialects.ingram.views import failure
-from invoiceport.web import JSONBytesResponse
+from invoiceport.web import ApiError, JSONBytesResponse
 
 PREFIXES = ("/resellers/v5/", "/sandbox/resellers/v5/")
 
 
-class IngramError(Exception):
+class IngramError(ApiError):
+    """An error of this dialect; the kit renders it with `render_error`."""
+
     def __init__(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
-        self.headers = headers
+        super().__init__(status, message, headers=headers)
+
+    @property
+    def status(self) -> int:
+        return self.status_code
 
 
 def render_error(

@@ -8,26 +8,25 @@ carries the rate-limit headers.
 from __future__ import annotations
 
 import calendar
+from collections.abc import Callable
 from datetime import date
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from invoiceport import ratelimit
 from invoiceport.clock import now
+from invoiceport.context import context
 from invoiceport.dialects.ingram import views
-from invoiceport.dialects.ingram.errors import IngramError, render_error
+from invoiceport.dialects.ingram.dialect import DIALECT
+from invoiceport.dialects.ingram.errors import IngramError
 from invoiceport.dialects.ingram.params import CONTROL_CHARS, InvoiceRequest, parse
 from invoiceport.invoices import queries
 from invoiceport.invoices.queries import InvoiceQuery
-from invoiceport.invoices.schemas import CanonicalInvoice
-from invoiceport.partners.oauth import AuthError, bearer_principal
+from invoiceport.invoices.schemas import CanonicalInvoice, StoredInvoice
+from invoiceport.kit import Caller, Fetched, Found, Read, reads, route_class
 from invoiceport.partners.schemas import Principal
-from invoiceport.ratelimit.availability import Availability
-from invoiceport.web import JSONBytesResponse, services
-
-DIALECT = "ingram"
-DEFAULT_LIMIT = "60 per 60 seconds"  # the seed's "Rate Limiting" table
+from invoiceport.reads.service import ByNumber
+from invoiceport.web import JSONBytesResponse
 
 
 def months_before(day: date, months: int) -> date:
@@ -44,16 +43,30 @@ def within_lookback(invoice: CanonicalInvoice, cutoff: date) -> bool:
     return when is None or when >= cutoff
 
 
+def _read(environment: str) -> Callable[[Request], Read | None]:
+    """The invoice by number among the customer's (or bill-to account's) invoices, read with the
+    token; nothing when the parameters are bad (the route answers 400)."""
+
+    def plan(request: Request) -> Read | None:
+        try:
+            wanted = parse(request, request.path_params["invoiceNumber"])
+        except IngramError:
+            return None
+        if CONTROL_CHARS.search(wanted.invoice_number):
+            return None  # stored numbers never have control characters (PostgreSQL: not NUL)
+        return Read(ByNumber(environment, wanted.invoice_number, (wanted.customer_number,)))
+
+    return plan
+
+
 async def find_invoice(
-    request: Request, environment: str, wanted: InvoiceRequest
+    request: Request, environment: str, wanted: InvoiceRequest, stored: StoredInvoice | None
 ) -> CanonicalInvoice | None:
-    """By invoice number; failing that, the newest invoice of that sales order (the seed: "invoice
-    information is returned by querying an Ingram Micro sales order number or invoice number")."""
+    """By invoice number (`stored`, read with the token); failing that, the newest invoice of
+    that sales order (the seed: "invoice information is returned by querying an Ingram Micro
+    sales order number or invoice number")."""
     if CONTROL_CHARS.search(wanted.invoice_number):
         return None  # stored numbers never have control characters (PostgreSQL: not even NUL)
-    engine = services(request).engine
-    customers = frozenset({wanted.customer_number})
-    stored = await queries.find_by_number(engine, environment, wanted.invoice_number, customers)
     if stored is None:
         query = InvoiceQuery(
             environment=environment,
@@ -61,68 +74,42 @@ async def find_invoice(
             bill_to_accounts=(wanted.customer_number,),
             sales_order_number=wanted.invoice_number,
         )
-        page = await queries.search(engine, query, page=1, page_size=1)
+        page = await queries.search(context(request).engine, query, page=1, page_size=1)
         stored = page.items[0] if page.items else None
     if stored is None:
         return None
     invoice = stored.invoice()
-    months = services(request).settings.ingram_lookback_months
+    months = context(request).settings.ingram_lookback_months
     cutoff = months_before(now(request).date(), months)
     return invoice if within_lookback(invoice, cutoff) else None
 
 
-def availability(request: Request) -> Availability:
-    """The windows `install` parsed (an app without them: none, always available)."""
-    found: Availability | None = getattr(request.app.state, "ingram_availability", None)
-    return found or Availability({})
-
-
 async def _answer(
-    request: Request, principal: Principal, environment: str, invoice_number: str
+    request: Request, principal: Principal, environment: str, found: Found
 ) -> Response:
-    wanted = parse(request, invoice_number)
-    wait = availability(request).retry_after(wanted.country, now(request))
+    wanted = parse(request, request.path_params["invoiceNumber"])
+    wait = context(request).availability.retry_after(wanted.country, now(request))
     if wait:
         message = f"the API is not available for {wanted.country} at this time"
         raise IngramError(503, message, {"Retry-After": str(wait)})
     if not principal.may_see(wanted.customer_number):
         message = f"customer number {wanted.customer_number} is not granted to this client"
         raise IngramError(403, message)
-    invoice = await find_invoice(request, environment, wanted)
+    invoice = await find_invoice(request, environment, wanted, found.invoice)
     body = views.not_found() if invoice is None else views.found(invoice)
     return JSONBytesResponse(body)
 
 
-async def invoice_details(request: Request, environment: str, invoice_number: str) -> Response:
-    try:
-        principal = await bearer_principal(request)
-    except AuthError as exc:
-        headers = {"WWW-Authenticate": exc.www_authenticate} if exc.www_authenticate else None
-        return render_error(exc.status_code, exc.message, None, headers)
-    decision = await ratelimit.check(request, DIALECT, principal, default=DEFAULT_LIMIT)
-    limit_headers = decision.headers if decision is not None else {}
-    if decision is not None and not decision.allowed:
-        status, message, headers = decision.refusal
-        return render_error(status, message, None, headers)
-    try:
-        response = await _answer(request, principal, environment, invoice_number)
-    except IngramError as exc:
-        response = render_error(exc.status, exc.message, None, exc.headers)
-    response.headers.update(limit_headers)
-    return response
+router = APIRouter(tags=["ingram"], route_class=route_class(DIALECT))
 
 
-def router() -> APIRouter:
-    routes = APIRouter(tags=["ingram"])
+@router.get("/resellers/v5/invoices/{invoiceNumber}", summary="Invoice details (production)")
+@reads(_read("production"))
+async def production(request: Request, principal: Caller, found: Fetched) -> Response:
+    return await _answer(request, principal, "production", found)
 
-    @routes.get("/resellers/v5/invoices/{invoiceNumber}", summary="Invoice details (production)")
-    async def production(request: Request, invoiceNumber: str) -> Response:
-        return await invoice_details(request, "production", invoiceNumber)
 
-    @routes.get(
-        "/sandbox/resellers/v5/invoices/{invoiceNumber}", summary="Invoice details (sandbox)"
-    )
-    async def sandbox(request: Request, invoiceNumber: str) -> Response:
-        return await invoice_details(request, "sandbox", invoiceNumber)
-
-    return routes
+@router.get("/sandbox/resellers/v5/invoices/{invoiceNumber}", summary="Invoice details (sandbox)")
+@reads(_read("sandbox"))
+async def sandbox(request: Request, principal: Caller, found: Fetched) -> Response:
+    return await _answer(request, principal, "sandbox", found)

@@ -7,51 +7,35 @@ then is the store read (404 for an unknown invoice). Reads go through `invoices.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine
-from typing import Annotated, Any
+from collections.abc import Hashable
+from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Request
+from fastapi import APIRouter, Path, Request
 from fastapi.responses import Response
-from fastapi.routing import APIRoute
 
+from invoiceport.context import context
 from invoiceport.dialects.scansource import media, params, views, xml
-from invoiceport.dialects.scansource.auth import LIMIT_HEADERS, require_customer, require_principal
-from invoiceport.dialects.scansource.errors import invoice_not_found
+from invoiceport.dialects.scansource.dialect import DIALECT
+from invoiceport.dialects.scansource.errors import forbidden_customer, invoice_not_found
 from invoiceport.invoices import queries
 from invoiceport.invoices.schemas import CanonicalInvoice, StoredInvoice
+from invoiceport.kit import Caller, Fetched, Read, letterhead, reads, render_cache, route_class
 from invoiceport.partners.schemas import Principal
-from invoiceport.pdf import Letterhead
 from invoiceport.pdf.http import stored_invoice_pdf
-from invoiceport.web import ApiError, services
+from invoiceport.reads.service import ByKey
+from invoiceport.web import ApiError
 
+router = APIRouter(prefix="/api/invoice", include_in_schema=False, route_class=route_class(DIALECT))
 
-class LimitedRoute(APIRoute):
-    """Puts the rate-limit headers (when a limit applies) on every answer after authentication,
-    errors included; a 401 has none, as there is no one to count yet."""
-
-    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
-        handler = super().get_route_handler()
-
-        async def limited(request: Request) -> Response:
-            try:
-                response = await handler(request)
-            except ApiError as exc:
-                extra = getattr(request.state, LIMIT_HEADERS, None)
-                if extra:
-                    exc.headers = {**extra, **(exc.headers or {})}
-                raise
-            response.headers.update(getattr(request.state, LIMIT_HEADERS, None) or {})
-            return response
-
-        return limited
-
-
-router = APIRouter(prefix="/api/invoice", include_in_schema=False, route_class=LimitedRoute)
-
-PrincipalDep = Annotated[Principal, Depends(require_principal)]
 CustomerNumber = Annotated[str, Path(alias="customerNumber")]
 InvoiceNumber = Annotated[str, Path(alias="invoiceNumber")]
 Pairs = list[tuple[StoredInvoice, CanonicalInvoice]]
+
+
+def require_customer(principal: Principal, customer_number: str) -> None:
+    """403 unless the partner is granted this customer number (which covers its invoices)."""
+    if not principal.may_see(customer_number):
+        raise forbidden_customer()
 
 
 def _respond(body: bytes, media_type: str, headers: dict[str, str] | None = None) -> Response:
@@ -65,7 +49,7 @@ def _is_xml(media_type: str) -> bool:
 
 
 def _parse(request: Request, customer_number: str) -> params.Search:
-    limit = services(request).settings.scansource_max_page_size
+    limit = context(request).settings.scansource_max_page_size
     return params.parse_search(request.query_params, customer_number, limit)
 
 
@@ -74,7 +58,7 @@ async def _read(request: Request, search: params.Search) -> tuple[int, Pairs]:
     if search.impossible:
         return 0, []
     page = await queries.search(
-        services(request).engine, search.query, page=search.page, page_size=search.page_size
+        context(request).engine, search.query, page=search.page, page_size=search.page_size
     )
     return page.total, [(stored, stored.invoice()) for stored in page.items]
 
@@ -89,7 +73,7 @@ def _paging_headers(search: params.Search, total: int) -> dict[str, str]:
 
 @router.get("/summary/{customerNumber}")
 async def invoice_summary(
-    request: Request, principal: PrincipalDep, customer_number: CustomerNumber
+    request: Request, principal: Caller, customer_number: CustomerNumber
 ) -> Response:
     """A page of invoice summaries, newest first (seed `getInvoiceSummary`)."""
     require_customer(principal, customer_number)
@@ -105,7 +89,7 @@ async def invoice_summary(
 
 @router.get("/list/{customerNumber}")
 async def invoice_list(
-    request: Request, principal: PrincipalDep, customer_number: CustomerNumber
+    request: Request, principal: Caller, customer_number: CustomerNumber
 ) -> Response:
     """A page of full invoice details (seed `listInvoices`)."""
     require_customer(principal, customer_number)
@@ -120,52 +104,71 @@ async def invoice_list(
     return _respond(views.dump_json(body), chosen, headers)
 
 
-async def _find(request: Request, customer_number: str, invoice_number: str) -> StoredInvoice:
-    if not params.can_be_key(invoice_number):
-        raise invoice_not_found()  # no such number can be stored: do not ask the database
-    found = await queries.get_invoice(
-        services(request).engine, params.ENVIRONMENT, customer_number, invoice_number
-    )
-    if found is None:
-        raise invoice_not_found()
-    return found
+def _detail_read(request: Request) -> Read | None:
+    """The invoice the detail and PDF routes show, read with the key. Nothing when the path
+    holds no possible key (the route then answers 403 or 404 itself); no cache key when the
+    query or Accept header is bad (the route answers 400 or 406)."""
+    customer_number = request.path_params["customerNumber"]
+    invoice_number = request.path_params["invoiceNumber"]
+    if not (params.can_be_key(customer_number) and params.can_be_key(invoice_number)):
+        return None
+    lookup = ByKey(params.ENVIRONMENT, customer_number, invoice_number)
+    if not request.url.path.startswith("/api/invoice/detail/"):
+        return Read(lookup)
+    try:
+        serials = not params.exclude_serial_tracking(request.query_params)
+        chosen = media.negotiate(request.headers.get("accept"), media.DATA_TYPES)
+    except ApiError:
+        return Read(lookup)
+    representation = "xml" if _is_xml(chosen) else "json"
+    key: Hashable = (DIALECT.name, representation, customer_number, invoice_number, serials)
+    return Read(lookup, key)
 
 
 @router.get("/detail/{customerNumber}/{invoiceNumber}")
+@reads(_detail_read)
 async def invoice_detail(
     request: Request,
-    principal: PrincipalDep,
+    principal: Caller,
     customer_number: CustomerNumber,
     invoice_number: InvoiceNumber,
+    found: Fetched,
 ) -> Response:
     """One invoice with its lines, serial and tracking numbers (seed `getInvoiceDetail`)."""
     require_customer(principal, customer_number)
     serials = not params.exclude_serial_tracking(request.query_params)
     chosen = media.negotiate(request.headers.get("accept"), media.DATA_TYPES)
-    stored = await _find(request, customer_number, invoice_number)
+    if not found.exists:
+        raise invoice_not_found()
+    cache = render_cache(request)
     if _is_xml(chosen):
-        return _respond(xml.detail_xml(stored, stored.invoice(), serials=serials), chosen)
-    cache: views.DetailCache = request.app.state.scansource_details
-    body = views.detail_json(stored, (customer_number, invoice_number, serials), cache)
+        body = found.render(cache, lambda s: xml.detail_xml(s, s.invoice(), serials=serials))
+    else:
+        body = found.render(
+            cache, lambda s: views.dump_json(views.detail(s, s.invoice(), serials=serials))
+        )
     return _respond(body, chosen)
 
 
 @router.get("/pdf/{customerNumber}/{invoiceNumber}")
+@reads(_detail_read)
 async def invoice_pdf(
     request: Request,
-    principal: PrincipalDep,
+    principal: Caller,
     customer_number: CustomerNumber,
     invoice_number: InvoiceNumber,
+    found: Fetched,
 ) -> Response:
     """The invoice as a PDF, with an ETag per stored version (seed `getInvoicePdf`)."""
     require_customer(principal, customer_number)
     media.negotiate(request.headers.get("accept"), media.PDF_TYPES)
-    stored = await _find(request, customer_number, invoice_number)
-    letterhead: Letterhead = request.app.state.scansource_letterhead
+    stored = found.invoice
+    if stored is None:
+        raise invoice_not_found()
     response = await stored_invoice_pdf(
         request,
         stored,
-        letterhead,
+        letterhead(request),
         etag_source=f"{params.ENVIRONMENT}/{customer_number}/{invoice_number}/{stored.version}",
         filename=f"{invoice_number}.pdf",
     )

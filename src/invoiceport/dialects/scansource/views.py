@@ -18,7 +18,6 @@ from decimal import Decimal
 from typing import Any
 
 from invoiceport.invoices.schemas import Address, CanonicalInvoice, Line, StoredInvoice
-from invoiceport.lru import LRU
 from invoiceport.web import dump_json_numbers
 
 JsonObject = dict[str, Any]
@@ -171,23 +170,6 @@ def detail(stored: StoredInvoice, invoice: CanonicalInvoice, *, serials: bool = 
     )
     if serials:
         body["trackingNumbers"] = list(invoice.tracking_numbers)
-    return body
-
-
-DetailCache = LRU[tuple[str, str, bool], tuple[int, datetime, bytes]]
-"""(customer number, invoice number, serials) -> (version, updated_at, rendered detail): a stored
-version of an invoice never changes, so its rendering is kept until another is read. updated_at
-as well: a row deleted and written again (a demo reset, a restored database) restarts at 1."""
-
-
-def detail_json(stored: StoredInvoice, key: tuple[str, str, bool], cache: DetailCache) -> bytes:
-    """`detail` as JSON bytes, rendered once per stored version (docs/performance.md). `key` is
-    (customer number, invoice number, serials) of `stored`: what the request asked for."""
-    cached = cache.get(key)
-    if cached is not None and cached[:2] == (stored.version, stored.updated_at):
-        return cached[2]
-    body = dump_json(detail(stored, stored.invoice(), serials=key[2]))
-    cache.put(key, (stored.version, stored.updated_at, body))
     return body
 
 

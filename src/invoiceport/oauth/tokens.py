@@ -15,9 +15,8 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from invoiceport.db import read_connection, write_transaction
+from invoiceport.db import write_transaction
 from invoiceport.partners import credentials, repository
-from invoiceport.partners.schemas import Principal
 
 MAX_CLIENT_ID = 64
 MAX_SECRET = 256
@@ -95,24 +94,6 @@ def _granted_scopes(
     if missing:
         raise InvalidScope(missing)
     return tuple(dict.fromkeys(requested))
-
-
-async def authenticate_token(engine: AsyncEngine, token: str, now: datetime) -> Principal | None:
-    """The partner behind a live token (unexpired, client not revoked), read fresh every call."""
-    if not token or len(token) > MAX_TOKEN:
-        return None
-    token_hash = credentials.digest(token)
-    async with read_connection(engine) as conn:
-        found = await repository.live_oauth_token(conn, token_hash, now)  # with the grants
-    if found is None or not credentials.matches(token, found[2]):
-        return None
-    client_id, partner_id, _hash, scopes, numbers = found
-    return Principal(
-        partner_id=partner_id,
-        customer_numbers=frozenset(numbers),
-        scopes=frozenset(scopes),
-        client_id=client_id,
-    )
 
 
 async def purge_expired_tokens(engine: AsyncEngine, now: datetime) -> int:

@@ -1,17 +1,15 @@
-"""Bearer-token authentication (RFC 6750) for every dialect that takes OAuth 2.0 tokens.
+"""Bearer tokens (RFC 6750): reading the header, and the refusals with their challenges.
 
-A dialect calls `await bearer_principal(request, scope=...)`, catches `AuthError` and renders it in
-its own error format (keeping `www_authenticate` as the `WWW-Authenticate` header).
+The dialect kit (`kit.pipeline`) reads the token with `bearer_token`, authenticates it through the
+read path (`reads.service.access`, which joins the token's client so a revocation applies on the
+next request) and checks a route's scope with `check_scope`; each refusal is an `AuthError` the
+kit renders in the dialect's error shape, keeping `www_authenticate` as the `WWW-Authenticate`
+header. No HTTP types here.
 """
 
 from __future__ import annotations
 
-from starlette.requests import Request
-
-from invoiceport.clock import now
 from invoiceport.partners.schemas import Principal
-from invoiceport.partners.tokens import authenticate_token
-from invoiceport.web import services
 
 REALM = "invoiceport"
 
@@ -43,9 +41,8 @@ def _challenge(
     return "Bearer " + ", ".join(parts)
 
 
-def bearer_token(request: Request) -> str:
+def bearer_token(header: str | None) -> str:
     """The token of `Authorization: Bearer <token>` (scheme case-insensitive), or AuthError 401."""
-    header = request.headers.get("authorization")
     if not header:
         raise AuthError(401, "missing bearer token (Authorization: Bearer <token>)", _challenge())
     scheme, _, token = header.strip().partition(" ")
@@ -56,18 +53,14 @@ def bearer_token(request: Request) -> str:
     return token
 
 
-async def bearer_principal(request: Request, *, scope: str | None = None) -> Principal:
-    """The partner behind the request's bearer token; the token must carry `scope` if given.
+def unknown_token() -> AuthError:
+    """Unknown, expired or revoked-client tokens."""
+    message = "invalid or expired access token"
+    return AuthError(401, message, _challenge("invalid_token", message))
 
-    Unknown, expired or revoked-client tokens -> AuthError 401; a missing scope -> AuthError 403.
-    The database is read on every call, so a revocation applies on the next request everywhere.
-    """
-    token = bearer_token(request)
-    principal = await authenticate_token(services(request).engine, token, now(request))
-    if principal is None:
-        message = "invalid or expired access token"
-        raise AuthError(401, message, _challenge("invalid_token", message))
-    if scope is not None and scope not in principal.scopes:
+
+def check_scope(principal: Principal, scope: str) -> None:
+    """AuthError 403 unless the token behind `principal` carries `scope`."""
+    if scope not in principal.scopes:
         message = f"the access token lacks the scope {scope}"
         raise AuthError(403, message, _challenge("insufficient_scope", message, scope))
-    return principal

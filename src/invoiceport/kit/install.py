@@ -1,0 +1,48 @@
+"""Adding a declared dialect to the app: its routers, its error shape and its served spec."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import APIRouter
+from starlette.requests import Request
+from starlette.responses import Response
+
+from invoiceport.docs_ui import register_spec
+from invoiceport.kit.dialect import Dialect
+from invoiceport.web import register_error_shape
+
+
+@dataclass(frozen=True, slots=True)
+class Spec:
+    """A dialect's OpenAPI document: served at `url` (JSON, built on first request) and listed
+    on `/docs` as `title`."""
+
+    url: str
+    title: str
+    build: Callable[[], bytes]
+
+
+def install(app: Any, dialect: Dialect, *routers: APIRouter, spec: Spec | None = None) -> None:
+    """Routes first (in the order given), then the error shape of the dialect's prefixes, then
+    the spec."""
+    for router in routers:
+        app.include_router(router, include_in_schema=False)
+    for prefix in dialect.prefixes:
+        register_error_shape(app, prefix, dialect.render_error)
+    if spec is not None:
+        serve_spec(app, spec)
+
+
+def serve_spec(app: Any, spec: Spec) -> None:
+    built: list[bytes] = []
+
+    async def openapi(_request: Request) -> Response:
+        if not built:
+            built.append(spec.build())
+        return Response(built[0], media_type="application/json")
+
+    app.add_api_route(spec.url, openapi, methods=["GET"], include_in_schema=False)
+    register_spec(app, spec.title, spec.url)

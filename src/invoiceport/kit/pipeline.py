@@ -1,0 +1,269 @@
+"""The one request pipeline every route of every dialect goes through.
+
+For each request, in this order: NUL check (dialects that ask for it) -> credential (401 in the
+dialect's shape) -> rate limit (429; from here on every answer carries the limit headers) -> the
+route (grant 403, parameters 400, media type 406, read, view, render cache) -> the limit headers.
+A route declares only its own logic: its parameters come in by name, the partner as a
+`Principal` parameter and, when it declared a `reads` lookup, what was read with the credential
+(`Found`), in the same statement (`reads.service.access`).
+
+Routes are FastAPI `APIRoute`s, so the served specs come from their declarations as before, but
+FastAPI's dependency machinery is not run: the kit resolves the few kinds of parameter a dialect
+route takes itself (docs/architecture.md, "The dialect kit").
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Awaitable, Callable, Coroutine, Hashable
+from dataclasses import dataclass
+from typing import Annotated, Any, TypeVar, get_args, get_origin, get_type_hints
+
+from fastapi import Depends, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.params import Depends as DependsInfo
+from fastapi.params import Path as PathInfo
+from fastapi.routing import APIRoute
+from pydantic import TypeAdapter, ValidationError
+from starlette.responses import Response
+
+from invoiceport import ratelimit
+from invoiceport.clock import now
+from invoiceport.context import context
+from invoiceport.invoices.schemas import StoredInvoice
+from invoiceport.kit.cache import RenderCache
+from invoiceport.kit.dialect import ApiKey, Dialect
+from invoiceport.oauth.bearer import AuthError, bearer_token, check_scope, unknown_token
+from invoiceport.partners.schemas import Principal
+from invoiceport.pdf import Letterhead
+from invoiceport.reads.service import Access, Lookup, Presented, access
+from invoiceport.web import ApiError, reject_nul
+
+Endpoint = Callable[..., Awaitable[Response]]
+E = TypeVar("E", bound=Endpoint)
+
+
+async def caller(request: Request) -> Principal:  # pragma: no cover - never called
+    """The partner behind the request: a marker for the kit, which resolves it itself. Declared
+    as a FastAPI dependency only so that the served specs keep their shape."""
+    raise NotImplementedError
+
+
+Caller = Annotated[Principal, Depends(caller)]
+
+
+async def fetched(request: Request) -> Found:  # pragma: no cover - never called
+    """What a `reads` route read with the credential: a marker, as `caller`."""
+    raise NotImplementedError
+
+
+@dataclass(frozen=True, slots=True)
+class Read:
+    """What a route reads with the credential: the lookup and the render-cache key of the view
+    it will make (None: not cached)."""
+
+    lookup: Lookup
+    cache_key: Hashable | None = None
+
+
+ReadPlan = Callable[[Request], Read | None]
+
+
+def reads(plan: ReadPlan) -> Callable[[E], E]:
+    """Declare what a route reads with the credential (one statement, `reads.service.access`).
+    `plan` must not raise: when the request is malformed it returns None, and the route's own
+    checks then answer."""
+
+    def mark(endpoint: E) -> E:
+        endpoint.kit_reads = plan  # type: ignore[attr-defined]
+        return endpoint
+
+    return mark
+
+
+class Found:
+    """The invoice a `reads` route asked for, as the partner may see it."""
+
+    def __init__(self, invoice: StoredInvoice | None, body: bytes | None, read: Read | None):
+        self.invoice = invoice
+        self._body = body  # its view, cached: the document was not read again
+        self._read = read
+
+    @property
+    def exists(self) -> bool:
+        return self.invoice is not None or self._body is not None
+
+    def render(self, cache: RenderCache, view: Callable[[StoredInvoice], bytes]) -> bytes:
+        """The view of the invoice (which must exist), made once per stored version."""
+        if self._body is not None:
+            return self._body
+        assert self.invoice is not None, "render() of an invoice that does not exist"
+        key = self._read.cache_key if self._read is not None else None
+        if key is None:
+            return view(self.invoice)
+        return cache.render(key, self.invoice, view)
+
+
+Fetched = Annotated[Found, Depends(fetched)]
+
+
+def _presented(request: Request, dialect: Dialect) -> Presented:
+    credential = dialect.credential
+    if isinstance(credential, ApiKey):
+        key = request.headers.get(credential.header, "").strip()
+        if not key:
+            raise credential.missing
+        return Presented("api_key", key)
+    try:
+        return Presented("bearer", bearer_token(request.headers.get("authorization")))
+    except AuthError as exc:
+        raise ApiError(exc.status_code, exc.message, headers=exc.headers) from None
+
+
+def _refused(dialect: Dialect) -> ApiError:
+    credential = dialect.credential
+    if isinstance(credential, ApiKey):
+        return credential.invalid
+    exc = unknown_token()
+    return ApiError(exc.status_code, exc.message, headers=exc.headers)
+
+
+async def _access(request: Request, dialect: Dialect, read: Read | None) -> tuple[Access, Found]:
+    engine = context(request).engine
+    presented = _presented(request, dialect)
+    cache = render_cache(request)
+    known = None
+    if read is not None and read.cache_key is not None:
+        known = cache.stamp(read.cache_key)
+    lookup = read.lookup if read is not None else None
+    found = await access(engine, presented, now(request), lookup, known)
+    body = None
+    if found.unchanged is not None and read is not None and read.cache_key is not None:
+        body = cache.cached(read.cache_key, found.unchanged)
+        if body is None:  # evicted while we read: read the document after all
+            found = await access(engine, presented, now(request), lookup)
+    if found.principal is None:
+        raise _refused(dialect)
+    credential = dialect.credential
+    if not isinstance(credential, ApiKey) and credential.scope is not None:
+        try:
+            check_scope(found.principal, credential.scope)
+        except AuthError as exc:
+            raise ApiError(exc.status_code, exc.message, headers=exc.headers) from None
+    return found, Found(found.invoice, body, read)
+
+
+def render_cache(request: Request) -> RenderCache:
+    return context(request).render_cache
+
+
+def letterhead(request: Request) -> Letterhead:
+    """The supplier's letterhead for PDFs, built once at start-up."""
+    return context(request).letterhead
+
+
+# --- parameters -----------------------------------------------------------------------------
+
+Resolver = Callable[[Request, Principal, Found], Any]
+
+
+def _path_resolver(name: str, annotation: Any, info: PathInfo) -> Resolver:
+    alias = info.alias or name
+    if annotation is str:
+        return lambda request, _p, _f: request.path_params[alias]
+    adapter: TypeAdapter[Any] = TypeAdapter(Annotated[annotation, info])
+
+    def resolve(request: Request, _p: Principal, _f: Found) -> Any:
+        try:
+            return adapter.validate_python(request.path_params[alias])
+        except ValidationError as exc:
+            errors = [{**e, "loc": ("path", alias, *e["loc"])} for e in exc.errors()]
+            raise RequestValidationError(errors) from None
+
+    return resolve
+
+
+def _resolver(name: str, hint: Any) -> Resolver:
+    """How the kit fills one parameter of a route function."""
+    base: Any = hint
+    extras: tuple[Any, ...] = ()
+    if get_origin(hint) is Annotated:
+        base, *rest = get_args(hint)
+        extras = tuple(rest)
+    if base is Request:
+        return lambda request, _p, _f: request
+    if base is Principal and any(isinstance(e, DependsInfo) for e in extras):
+        return lambda _r, principal, _f: principal
+    if base is Found and any(isinstance(e, DependsInfo) for e in extras):
+        return lambda _r, _p, found: found
+    for extra in extras:
+        if isinstance(extra, PathInfo):
+            return _path_resolver(name, base, extra)
+    raise TypeError(f"the dialect kit cannot fill parameter {name!r} ({hint!r})")
+
+
+def resolvers(endpoint: Endpoint) -> tuple[tuple[str, Resolver], ...]:
+    hints = get_type_hints(endpoint, include_extras=True)
+    names = inspect.signature(endpoint).parameters
+    return tuple((name, _resolver(name, hints[name])) for name in names)
+
+
+# --- the pipeline ---------------------------------------------------------------------------
+
+
+async def _limit(request: Request, dialect: Dialect, principal: Principal) -> dict[str, str]:
+    default = dialect.default_limit
+    limiter = context(request).rate_limiter
+    decision = await ratelimit.check(limiter, dialect.name, principal, default=default)
+    if decision is None:
+        return {}
+    if not decision.allowed:
+        raise dialect.refusal(decision)
+    return decision.headers
+
+
+def _error(dialect: Dialect, exc: ApiError, limit_headers: dict[str, str]) -> Response:
+    headers = {**limit_headers, **exc.headers} if exc.headers else limit_headers or None
+    return dialect.render_error(exc.status_code, exc.message, exc.errors, headers)
+
+
+def handler(
+    dialect: Dialect, endpoint: Endpoint
+) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+    """The request handler of one route: the pipeline around `endpoint`."""
+    plan: ReadPlan | None = getattr(endpoint, "kit_reads", None)
+    params = resolvers(endpoint)
+
+    async def pipeline(request: Request) -> Response:
+        limit_headers: dict[str, str] = {}
+        try:
+            if dialect.reject_nul:
+                await reject_nul(request)
+            read = plan(request) if plan is not None else None
+            found, fetched = await _access(request, dialect, read)
+            principal = found.principal
+            assert principal is not None
+            limit_headers = await _limit(request, dialect, principal)
+            kwargs = {name: resolve(request, principal, fetched) for name, resolve in params}
+            response = await endpoint(**kwargs)
+        except Exception as exc:
+            error = exc if isinstance(exc, ApiError) else dialect.translate(exc)
+            if error is None:
+                raise
+            return _error(dialect, error, limit_headers)
+        if limit_headers:
+            response.headers.update(limit_headers)
+        return response
+
+    return pipeline
+
+
+def route_class(dialect: Dialect) -> type[APIRoute]:
+    """The `route_class` of a dialect's `APIRouter`: each route runs `handler`'s pipeline."""
+
+    class KitRoute(APIRoute):
+        def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+            return handler(dialect, self.endpoint)
+
+    KitRoute.__name__ = f"{dialect.name.title()}Route"
+    return KitRoute

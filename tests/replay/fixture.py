@@ -12,13 +12,16 @@ every run and on both databases:
   availability windows read `NOW`;
 - the settings (`replay_settings`), rate limits included.
 
-Secrets (API keys, OAuth clients, tokens) are random on every run: they are made here, through
-the services, and the request set names them by symbol (`$KEY_A`, `$TOKEN_A`...).
+Secrets (API keys, OAuth clients, tokens) are random on every run: keys and clients are made
+through the services, tokens by the token endpoint and revocations by the admin API (public
+contracts that survive a refactor of the internals), and the request set names them by symbol
+(`$KEY_A`, `$TOKEN_A`...).
 """
 
 from __future__ import annotations
 
 import base64
+import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -34,10 +37,10 @@ from invoiceport.demo import CUSTOMERS, OTHER_CUSTOMER, demo_invoices
 from invoiceport.invoices.service import BulkIngest
 from invoiceport.partners import service as partners
 from invoiceport.partners.schemas import ALL_SCOPES, PartnerCreate
-from invoiceport.partners.tokens import issue_token
 from invoiceport.settings import Settings
 from invoiceport.webhooks import service as webhooks
 from invoiceport.webhooks.schemas import EndpointCreate
+from tests.replay.asgi import call
 
 DAY = date(2026, 11, 20)
 SEED = 1
@@ -45,7 +48,6 @@ INVOICE_COUNT = 60
 LOADED_AT = datetime(2026, 11, 20, 6, 30, tzinfo=UTC)
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 ADMIN_TOKEN = "replay-admin-token"  # a setting, not a secret made per run: written as is
-TOKEN_LIFETIME = 86_399
 HISTORY = "invoice.history.read"
 HOOKS = "invoice.webhooks.manage"
 
@@ -98,23 +100,15 @@ def frozen_utcnow(at: datetime) -> Iterator[None]:
 class World:
     settings: Settings
     symbols: dict[str, str]
-    """`NAME` -> value, for `$NAME` in the request set."""
+    """`NAME` -> value, for `$NAME` in the request set (tokens are added by `start`)."""
+    clients: dict[str, tuple[str, str]]
+    """Name -> (client id, secret) of the OAuth clients that get a token."""
+    revocations: tuple[str, ...]
+    """Admin API paths to DELETE once the tokens are issued (a revoked client's token)."""
 
 
 def _basic(client_id: str, secret: str) -> str:
     return base64.b64encode(f"{client_id}:{secret}".encode()).decode("ascii")
-
-
-async def _token(engine: AsyncEngine, client: partners.IssuedClient, at: datetime) -> str:
-    issued = await issue_token(
-        engine,
-        client.client_id,
-        client.client_secret,
-        None,
-        lifetime_seconds=TOKEN_LIFETIME,
-        now=at,
-    )
-    return issued.access_token
 
 
 async def _load_invoices(engine: AsyncEngine) -> None:
@@ -125,18 +119,21 @@ async def _load_invoices(engine: AsyncEngine) -> None:
     assert report.created == INVOICE_COUNT + 8 and not report.rejected, report
 
 
-async def _credentials(engine: AsyncEngine) -> dict[str, str]:
+async def _partners(engine: AsyncEngine) -> tuple[int, int, int]:
     granted = [c.number for c in CUSTOMERS]
-    a = await partners.create_partner(
-        engine, PartnerCreate(name="Replay A", customer_numbers=granted)
+    ids = (
+        await partners.create_partner(engine, PartnerCreate(name="A", customer_numbers=granted)),
+        await partners.create_partner(
+            engine, PartnerCreate(name="B", customer_numbers=[OTHER_CUSTOMER.number])
+        ),
+        await partners.create_partner(engine, PartnerCreate(name="C", customer_numbers=["100234"])),
     )
-    b = await partners.create_partner(
-        engine, PartnerCreate(name="Replay B", customer_numbers=[OTHER_CUSTOMER.number])
-    )
-    c = await partners.create_partner(
-        engine, PartnerCreate(name="Replay C", customer_numbers=["100234"])
-    )
-    assert (a, b, c) == (1, 2, 3), "replay_settings expects a fresh database"
+    assert ids == (1, 2, 3), "replay_settings expects a fresh database"
+    return ids
+
+
+async def _credentials(engine: AsyncEngine, settings: Settings) -> World:
+    a, b, c = await _partners(engine)
     revoked_key = await partners.issue_api_key(engine, a)
     clients = {
         "A": await partners.issue_oauth_client(engine, a, list(ALL_SCOPES)),
@@ -151,18 +148,21 @@ async def _credentials(engine: AsyncEngine) -> dict[str, str]:
         "KEY_B": (await partners.issue_api_key(engine, b)).key,
         "KEY_C": (await partners.issue_api_key(engine, c)).key,
         "KEY_REVOKED": revoked_key.key,
+        "BASIC_A": _basic(clients["A"].client_id, clients["A"].client_secret),
+        "BASIC_A_WRONG": _basic(clients["A"].client_id, "not-the-secret"),
     }
     for name, client in clients.items():
         symbols[f"CLIENT_{name}_ID"] = client.client_id
         symbols[f"CLIENT_{name}_SECRET"] = client.client_secret
-        symbols[f"TOKEN_{name}"] = await _token(engine, client, NOW)
-    symbols["BASIC_A"] = _basic(clients["A"].client_id, clients["A"].client_secret)
-    symbols["BASIC_A_WRONG"] = _basic(clients["A"].client_id, "not-the-secret")
-    await partners.revoke_api_key(engine, a, revoked_key.id)
-    await partners.revoke_oauth_client(engine, a, clients["REVOKED"].client_id)
-    # Last: issuing a token deletes those expired at its `now`, and this one is, at NOW.
-    symbols["TOKEN_EXPIRED"] = await _token(engine, clients["A"], NOW - timedelta(days=2))
-    return symbols
+    return World(
+        settings=settings,
+        symbols=symbols,
+        clients={name: (c.client_id, c.client_secret) for name, c in clients.items()},
+        revocations=(
+            f"/admin/v1/partners/{a}/api-keys/{revoked_key.id}",
+            f"/admin/v1/partners/{a}/oauth-clients/{clients['REVOKED'].client_id}",
+        ),
+    )
 
 
 async def _subscription(engine: AsyncEngine, settings: Settings) -> str:
@@ -177,20 +177,41 @@ async def _subscription(engine: AsyncEngine, settings: Settings) -> str:
 
 
 async def load(database_url: str) -> World:
-    """Fill an empty, migrated database; the settings and symbols to replay against it."""
+    """Fill an empty, migrated database: invoices, partners, keys, clients, a subscription."""
     settings = replay_settings(database_url)
     engine = db.create_engine(settings)
     try:
         with frozen_utcnow(LOADED_AT):
             await _load_invoices(engine)
-            symbols = await _credentials(engine)
-            symbols["WEBHOOK_A"] = await _subscription(engine, settings)
+            world = await _credentials(engine, settings)
+            world.symbols["WEBHOOK_A"] = await _subscription(engine, settings)
     finally:
         await engine.dispose()
-    return World(settings, symbols)
+    return world
 
 
-def build_app(world: World) -> FastAPI:
+async def _token(app: FastAPI, client_id: str, secret: str) -> str:
+    """A token from the token endpoint, as a client gets one (its expiry reads the app's clock)."""
+    form = f"grant_type=client_credentials&client_id={client_id}&client_secret={secret}"
+    headers = [("content-type", "application/x-www-form-urlencoded")]
+    answer = await call(app, "POST", "/oauth/oauth30/token", headers, form.encode())
+    assert answer.status == 200, answer
+    token: str = json.loads(answer.body)["access_token"]
+    return token
+
+
+async def start(world: World) -> FastAPI:
+    """The app with its clock at NOW; tokens issued and credentials revoked through HTTP."""
     app = create_app(world.settings)
+    app.state.clock = lambda: NOW
+    for name, (client_id, secret) in world.clients.items():
+        world.symbols[f"TOKEN_{name}"] = await _token(app, client_id, secret)
+    admin = [("authorization", f"Bearer {ADMIN_TOKEN}")]
+    for path in world.revocations:
+        answer = await call(app, "DELETE", path, admin)
+        assert answer.status == 204, answer
+    # Last: issuing a token deletes those expired at its `now`, and this one is, at NOW.
+    app.state.clock = lambda: NOW - timedelta(days=2)
+    world.symbols["TOKEN_EXPIRED"] = await _token(app, *world.clients["A"])
     app.state.clock = lambda: NOW
     return app

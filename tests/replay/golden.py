@@ -150,7 +150,7 @@ async def replay(
     limits count the same). `wrap` puts ASGI middleware around the app (the tests that show a
     changed answer is caught); JSON and XML bodies up to `text_limit` bytes are kept as text."""
     world = await fixture.load(database_url)
-    app = fixture.build_app(world)
+    app = await fixture.start(world)
     asgi: ASGIApp = app if wrap is None else wrap(app)
     secrets = _secrets(world.symbols)
     entries = []

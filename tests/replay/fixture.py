@@ -8,7 +8,7 @@ every run and on both databases:
 - the server-managed timestamps written while loading (invoices' `created_at`/`updated_at`, which
   ScanSource shows as `dateEntered`/`lastChanged`, and the webhook subscription's and deliveries'
   `createdAt`): `utcnow` reads `LOADED_AT` during the load;
-- the app's clock (`app.state.clock`, `invoiceport.clock`): token expiry, the Ingram lookback and
+- the app's clock (`app.state.context.clock`, `invoiceport.clock`): token expiry, the Ingram lookback and
   availability windows read `NOW`;
 - the settings (`replay_settings`), rate limits included.
 
@@ -203,7 +203,7 @@ async def _token(app: FastAPI, client_id: str, secret: str) -> str:
 async def start(world: World) -> FastAPI:
     """The app with its clock at NOW; tokens issued and credentials revoked through HTTP."""
     app = create_app(world.settings)
-    app.state.clock = lambda: NOW
+    app.state.context.clock = lambda: NOW
     for name, (client_id, secret) in world.clients.items():
         world.symbols[f"TOKEN_{name}"] = await _token(app, client_id, secret)
     admin = [("authorization", f"Bearer {ADMIN_TOKEN}")]
@@ -211,7 +211,7 @@ async def start(world: World) -> FastAPI:
         answer = await call(app, "DELETE", path, admin)
         assert answer.status == 204, answer
     # Last: issuing a token deletes those expired at its `now`, and this one is, at NOW.
-    app.state.clock = lambda: NOW - timedelta(days=2)
+    app.state.context.clock = lambda: NOW - timedelta(days=2)
     world.symbols["TOKEN_EXPIRED"] = await _token(app, *world.clients["A"])
-    app.state.clock = lambda: NOW
+    app.state.context.clock = lambda: NOW
     return app

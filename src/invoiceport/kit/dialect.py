@@ -57,6 +57,9 @@ class Dialect:
     """The answer to a request over the limit (or refused while the limiter is down)."""
     reject_nul: bool = False
     """NUL in a path or query value is a 400 before anything else (PostgreSQL cannot hold it)."""
+    limit_headers_first: bool = False
+    """Where an error puts the rate-limit headers: before its own (and the content headers),
+    or after them as a successful answer does. Part of a dialect's recorded wire format."""
     translate: Callable[[Exception], ApiError | None] = field(default=lambda _exc: None)
     """The API error a service exception raised by a route stands for (None: not one of ours)."""
 

@@ -223,8 +223,12 @@ async def _limit(request: Request, dialect: Dialect, principal: Principal) -> di
 
 
 def _error(dialect: Dialect, exc: ApiError, limit_headers: dict[str, str]) -> Response:
-    headers = {**limit_headers, **exc.headers} if exc.headers else limit_headers or None
-    return dialect.render_error(exc.status_code, exc.message, exc.errors, headers)
+    if dialect.limit_headers_first:
+        headers = {**limit_headers, **(exc.headers or {})} or None
+        return dialect.render_error(exc.status_code, exc.message, exc.errors, headers)
+    response = dialect.render_error(exc.status_code, exc.message, exc.errors, exc.headers)
+    response.headers.update(limit_headers)
+    return response
 
 
 def handler(

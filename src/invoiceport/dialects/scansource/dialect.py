@@ -33,4 +33,5 @@ DIALECT = Dialect(
     render_error=render_error,
     prefixes=(PREFIX,),
     refusal=refusal,
+    limit_headers_first=True,
 )

@@ -10,7 +10,8 @@ from pathlib import Path
 import invoiceport
 
 PACKAGE = Path(invoiceport.__file__).parent
-# Where SQL may live: repositories, table definitions, and the database plumbing.
+# Where SQL may live: repositories (a module, or a package of them), table definitions, and the
+# database plumbing.
 SQL_ALLOWED = {"db.py", "migrate.py", "models.py", "repository.py", "tables.py"}
 
 
@@ -43,7 +44,7 @@ def test_sql_is_built_only_in_repositories_and_tables() -> None:
     builders = {"select", "insert", "update", "delete", "text", "tuple_", "and_", "or_"}
     offenders = []
     for path in python_files(PACKAGE):
-        if path.name in SQL_ALLOWED:
+        if path.name in SQL_ALLOWED or path.parent.name == "repository":
             continue
         for node in ast.walk(ast.parse(path.read_text())):
             if isinstance(node, ast.ImportFrom) and node.module == "sqlalchemy":

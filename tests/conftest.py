@@ -22,12 +22,20 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from invoiceport.app import close, create_app
 from invoiceport.db import create_engine
+from invoiceport.dialects.abcsupply import register_webhook_payloads
 from invoiceport.migrate import upgrade
 from invoiceport.models import metadata
 from invoiceport.settings import Settings
 
 ADMIN_TOKEN = "test-admin-token"
 POSTGRES = os.environ.get("INVOICEPORT_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def webhook_payloads() -> None:
+    """Tests that ingest through the services without an app: as `create_app` and the CLI do.
+    (tests/webhooks/test_payloads.py checks that those two register it themselves.)"""
+    register_webhook_payloads()
 
 
 def _under_ci() -> bool:

@@ -104,6 +104,14 @@ def _root(
         os.environ["INVOICEPORT_DATABASE_URL"] = database
 
 
+def _register_webhook_payloads() -> None:
+    """Ingest writes webhook events, whose `data` a dialect renders; without an app (which
+    registers it on start), the commands that ingest register it themselves."""
+    from invoiceport.dialects.abcsupply import register_webhook_payloads
+
+    register_webhook_payloads()
+
+
 @app.command()
 def version() -> None:
     """Print the version."""
@@ -176,6 +184,7 @@ def import_command(
     from invoiceport.migrate import upgrade
 
     settings = _settings()
+    _register_webhook_payloads()
 
     async def work(engine: AsyncEngine) -> Any:
         await upgrade(engine)
@@ -218,6 +227,7 @@ def demo(
     from invoiceport.demo_setup import load_demo
 
     settings = _settings()
+    _register_webhook_payloads()
     summary = _run(settings, lambda engine: load_demo(engine, seed, invoices, reset=reset))
     admin_token = settings.admin_token.get_secret_value() if settings.admin_token else None
     for line in summary.describe(base_url, admin_token):

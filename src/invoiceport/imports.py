@@ -43,6 +43,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from invoiceport.invoices.bulk import Prepared, ensure_statistics, prepare_lines, store_prepared
 from invoiceport.invoices.service import BulkIngest, BulkReport, Rejection
 from invoiceport.invoices.validation import InvoiceRejected, validate_document
+from invoiceport.webhooks.payloads import data_renderer, register_data_renderer
 
 PROGRESS_MIN_BYTES = 256 * 1024  # smaller files finish before a bar would be worth drawing
 BLOCK_BYTES = 1024 * 1024  # lines a worker takes at a time
@@ -291,7 +292,13 @@ class _Runner:
     def __init__(self, workers: int) -> None:
         self.loop = asyncio.get_running_loop()
         self.pool = (
-            ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(_START_METHOD))
+            ProcessPoolExecutor(
+                workers,
+                mp_context=multiprocessing.get_context(_START_METHOD),
+                # A spawned worker starts without this process's registrations.
+                initializer=register_data_renderer,
+                initargs=(data_renderer(),),
+            )
             if workers > 0
             else None
         )

@@ -12,8 +12,7 @@ from hypothesis import strategies as st
 from invoiceport.invoices.schemas import CanonicalInvoice
 from invoiceport.pdf import DEFAULT_LETTERHEAD
 from invoiceport.pdf.demo import demo_invoice
-from invoiceport.pdf.fonts import Fonts, get_fonts
-from invoiceport.pdf.layout import (
+from invoiceport.pdf.drawing import (
     BODY_BOTTOM,
     CELL,
     CONTENT_WIDTH,
@@ -22,11 +21,12 @@ from invoiceport.pdf.layout import (
     PAD,
     RIGHT,
     TOP,
-    Table,
     Text,
-    lay_out,
     wrap,
 )
+from invoiceport.pdf.fonts import Fonts, get_fonts
+from invoiceport.pdf.layout import lay_out
+from invoiceport.pdf.table import Table
 from invoiceport.pdf.view import build_view
 
 

@@ -19,7 +19,7 @@ from pypdf import PdfReader
 import invoiceport
 from invoiceport.invoices.schemas import CanonicalInvoice
 from invoiceport.invoices.validation import arithmetic_errors, consistency_errors
-from invoiceport.pdf import DEFAULT_LETTERHEAD, Letterhead, layout, render_invoice_pdf, subsets
+from invoiceport.pdf import DEFAULT_LETTERHEAD, Letterhead, drawing, render_invoice_pdf, subsets
 from invoiceport.pdf.demo import DEMO_LETTERHEAD, demo_invoice
 
 LETTERHEAD = Letterhead(
@@ -301,22 +301,22 @@ def test_five_hundred_lines_paginate_with_header_and_page_numbers() -> None:
     # Expected page count from the layout's geometry: each line here is one text line plus
     # one serial-number line; pages after the first hold the same number of lines.
     block = (
-        layout.ROW_PAD_TOP
-        + layout.CELL.leading
-        + layout.EXTRA.leading
-        + layout.EXTRA_PAD_BOTTOM
-        + layout.ROW_PAD_BOTTOM
+        drawing.ROW_PAD_TOP
+        + drawing.CELL.leading
+        + drawing.EXTRA.leading
+        + drawing.EXTRA_PAD_BOTTOM
+        + drawing.ROW_PAD_BOTTOM
     )
-    table_top = layout.CONTINUATION_BODY_TOP - layout.TABLE_HEADER_HEIGHT
-    per_continuation_page = math.floor((table_top - layout.BODY_BOTTOM) / block)
+    table_top = drawing.CONTINUATION_BODY_TOP - drawing.TABLE_HEADER_HEIGHT
+    per_continuation_page = math.floor((table_top - drawing.BODY_BOTTOM) / block)
     first = len(per_page[0])
     assert 5 < first < per_continuation_page
     line_pages = 1 + math.ceil((500 - first) / per_continuation_page)
     on_last = (500 - first) - (line_pages - 2) * per_continuation_page
-    room_left = table_top - on_last * block - layout.BODY_BOTTOM
-    totals_height = 2 * layout.AMOUNT.leading + layout.GRAND.leading  # subtotal, tax... total
-    totals_height += layout.AMOUNT.leading  # freight
-    closing_fits = room_left >= layout.SECTION_GAP + totals_height
+    room_left = table_top - on_last * block - drawing.BODY_BOTTOM
+    totals_height = 2 * drawing.AMOUNT.leading + drawing.GRAND.leading  # subtotal, tax... total
+    totals_height += drawing.AMOUNT.leading  # freight
+    closing_fits = room_left >= drawing.SECTION_GAP + totals_height
     expected_pages = line_pages if closing_fits else line_pages + 1
     assert total_pages == expected_pages
     for lines_on_page in per_page[1 : line_pages - 1]:

@@ -12,324 +12,58 @@ numbers still breaks cleanly across pages.
 
 Coordinates are PDF points from the bottom-left corner; the page is US Letter because all three
 partner dialects (ScanSource, ABC Supply, Ingram Micro) are US-based.
+
+The page's geometry, styles and drawing operations are in `drawing`, the line table's columns in
+`table`, the flow in `flow`; this module builds the rows and runs the flow (`lay_out`).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import NamedTuple, Protocol
+from collections.abc import Iterable
+from typing import NamedTuple
 
+from invoiceport.pdf.drawing import (
+    ACCENT,
+    AMOUNT,
+    BAND,
+    CELL,
+    CONTENT_WIDTH,
+    EXTRA,
+    EXTRA_PAD_BOTTOM,
+    GRAND,
+    HAIRLINE,
+    LABEL,
+    LEFT,
+    PAD,
+    RIGHT,
+    ROW_PAD_BOTTOM,
+    ROW_PAD_TOP,
+    SECTION_GAP,
+    SELLER,
+    SELLER_LINE,
+    SUBTITLE,
+    TITLE,
+    TOP,
+    VALUE,
+    Fill,
+    Measure,
+    Op,
+    Page,
+    Picture,
+    Rule,
+    Style,
+    wrap,
+)
+from invoiceport.pdf.flow import Flow, Row, spacer, table_header
+from invoiceport.pdf.table import MIN_SHRUNK_SIZE, Column, Table
 from invoiceport.pdf.view import InvoiceView, LineView
-
-PAGE_WIDTH = 612.0
-PAGE_HEIGHT = 792.0
-LEFT = 36.0
-RIGHT = PAGE_WIDTH - 36.0
-CONTENT_WIDTH = RIGHT - LEFT
-TOP = PAGE_HEIGHT - 36.0
-BODY_BOTTOM = 54.0  # nothing but the footer below this line
-FOOTER_RULE_Y = 42.0
-FOOTER_Y = 30.0
-CONTINUATION_BODY_TOP = TOP - 30.0  # under the short header of pages 2..N
-PAD = 4.0  # horizontal padding inside table cells
-
-Color = tuple[float, float, float]
-INK: Color = (0.11, 0.13, 0.16)
-MUTED: Color = (0.40, 0.43, 0.48)
-ACCENT: Color = (0.09, 0.23, 0.40)
-HAIRLINE: Color = (0.80, 0.82, 0.85)
-BAND: Color = (0.945, 0.953, 0.965)
-
-
-@dataclass(frozen=True, slots=True)
-class Style:
-    size: float
-    leading: float
-    bold: bool = False
-    color: Color = INK
-    baseline: float = field(init=False)  # from the top of a text line to its baseline
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "baseline", (self.leading - self.size) / 2 + self.size * 0.78)
-
-
-TITLE = Style(22, 26, bold=True, color=ACCENT)
-SUBTITLE = Style(9, 12, color=MUTED)
-SELLER = Style(13, 17, bold=True)
-SELLER_LINE = Style(8, 10.5, color=MUTED)
-LABEL = Style(6.5, 9, bold=True, color=MUTED)
-VALUE = Style(9, 11.5)
-CELL = Style(8, 10)
-CELL_HEAD = Style(7.5, 10, bold=True, color=ACCENT)
-EXTRA = Style(7, 9, color=MUTED)
-AMOUNT = Style(8.5, 15)
-GRAND = Style(10.5, 22, bold=True, color=ACCENT)
-FOOTER = Style(7, 9, color=MUTED)
-CONTINUED = Style(9, 12, bold=True)
-
-ROW_PAD_TOP = 3.5
-ROW_PAD_BOTTOM = 3.0
-EXTRA_PAD_BOTTOM = 2.0
-TABLE_HEADER_HEIGHT = 16.0
-SECTION_GAP = 14.0
-
-
-class Text(NamedTuple):
-    x: float
-    y: float  # baseline
-    text: str
-    style: Style
-
-
-class Rule(NamedTuple):
-    x1: float
-    y1: float
-    x2: float
-    y2: float
-    width: float
-    color: Color
-
-
-class Fill(NamedTuple):
-    x: float
-    y: float
-    w: float
-    h: float
-    color: Color
-
-
-class Picture(NamedTuple):
-    path: Path
-    x: float
-    y: float
-    w: float
-    h: float
-
-
-Op = Text | Rule | Fill | Picture
-Page = list[Op]
-
-
-class Measure(Protocol):
-    """What the layout needs from the fonts."""
-
-    def width(self, text: str, size: float, bold: bool) -> float: ...
-
-
-@dataclass(frozen=True, slots=True)
-class Column:
-    title: str
-    width: float
-    right: bool  # right-aligned
-    # Codes and numbers are set smaller rather than broken over lines: a quantity printed as
-    # "123,45" above "6.5" reads as two numbers.
-    shrink: bool
-
-
-# Usual widths, for the columns that take what the invoice needs (up to a limit); the description
-# gets whatever is left.
-_ADAPTIVE = {
-    "#": (20.0, 46.0),
-    "Qty": (36.0, 60.0),
-    "Unit": (28.0, 40.0),
-    "Unit price": (60.0, 80.0),
-    "Amount": (68.0, 88.0),
-}
-_FIXED = {"Item": 78.0, "Mfr. part": 78.0}
-MIN_SHRUNK_SIZE = 5.5
-
-
-@dataclass(frozen=True, slots=True)
-class Table:
-    """The line table's columns and where each starts."""
-
-    columns: tuple[Column, ...]
-    x: tuple[float, ...]
-
-    @classmethod
-    def sized_for(cls, widest: dict[str, float]) -> Table:
-        """Columns for an invoice whose widest "#", "Qty", ... texts are `widest` points wide."""
-        width = dict(_FIXED)
-        for title, (usual, limit) in _ADAPTIVE.items():
-            width[title] = min(limit, max(usual, math.ceil(widest.get(title, 0.0)) + 2 * PAD))
-        width["Description"] = CONTENT_WIDTH - sum(width.values())
-        columns = (
-            Column("#", width["#"], False, True),
-            Column("Item", width["Item"], False, False),
-            Column("Mfr. part", width["Mfr. part"], False, False),
-            Column("Description", width["Description"], False, False),
-            Column("Qty", width["Qty"], True, True),
-            Column("Unit", width["Unit"], False, True),
-            Column("Unit price", width["Unit price"], True, True),
-            Column("Amount", width["Amount"], True, True),
-        )
-        x = tuple(LEFT + sum(c.width for c in columns[:i]) for i in range(len(columns)))
-        return cls(columns, x)
-
-    @property
-    def extra_x(self) -> float:
-        """Serial and tracking numbers sit under the item column and run to the right edge."""
-        return self.x[1] + PAD
-
-    @property
-    def extra_width(self) -> float:
-        return RIGHT - PAD - self.extra_x
-
 
 TOTALS_WIDTH = 250.0  # room for the largest amount the schema allows
 TRACKING_WIDTH = CONTENT_WIDTH - TOTALS_WIDTH - 24.0
 
 
-@dataclass(slots=True)
-class Row:
-    height: float
-    paint: Callable[[float], list[Op]]  # called with the row's top y
-    table: bool = False  # a line-table row: needs the column header above it on a new page
-    keep_with_next: bool = False
-    spacer: bool = False  # dropped at the top of a page
-
-
-def wrap(text: str, width: float, style: Style, measure: Measure) -> list[str]:
-    """Greedy line breaking at spaces; a word wider than the line is broken between characters.
-
-    Breaking inside words is what makes CJK text (no spaces) and long part numbers wrap at all.
-    """
-    size, bold = style.size, style.bold
-    text = " ".join(text.split())  # runs of white space print as one space, as in HTML
-    if not text:
-        return []
-    if measure.width(text, size, bold) <= width:
-        return [text]
-    space = measure.width(" ", size, bold)
-    lines: list[str] = []
-    current, current_width = "", 0.0
-    for word in text.split():
-        word_width = measure.width(word, size, bold)
-        if current and current_width + space + word_width <= width:
-            current, current_width = f"{current} {word}", current_width + space + word_width
-            continue
-        if current:
-            lines.append(current)
-        if word_width <= width:
-            current, current_width = word, word_width
-            continue
-        current, current_width = "", 0.0
-        for char in word:
-            char_width = measure.width(char, size, bold)
-            if current and current_width + char_width > width:
-                # Prefer to break after a hyphen or slash: "ZT41142-" / "T010000Z".
-                cut = max(current.rfind("-"), current.rfind("/")) + 1
-                if 0 < cut < len(current):
-                    lines.append(current[:cut])
-                    current = current[cut:]
-                    current_width = measure.width(current, size, bold)
-                if current_width + char_width > width:  # no hyphen, or it did not help enough
-                    lines.append(current)
-                    current, current_width = "", 0.0
-            current, current_width = current + char, current_width + char_width
-    if current:
-        lines.append(current)
-    return lines
-
-
-@dataclass(slots=True)
-class _Flow:
-    """Places rows on pages; see the module docstring."""
-
-    view: InvoiceView
-    measure: Measure
-    table: Table
-    pages: list[Page] = field(default_factory=list)
-    ops: Page = field(default_factory=list)
-    y: float = TOP
-    at_page_top: bool = True
-
-    def width(self, text: str, style: Style) -> float:
-        return self.measure.width(text, style.size, style.bold)
-
-    def truncate(self, text: str, width: float, style: Style) -> str:
-        """`text`, shortened with an ellipsis if it is wider than `width` (one-line headers)."""
-        if self.width(text, style) <= width:
-            return text
-        while text and self.width(text + "…", style) > width:
-            text = text[:-1]
-        return text.rstrip() + "…"
-
-    def text(self, x: float, top: float, text: str, style: Style, right: bool = False) -> Text:
-        if right:
-            x -= self.width(text, style)
-        return Text(x, top - style.baseline, text, style)
-
-    def new_page(self, table: bool) -> None:
-        self.pages.append(self.ops)
-        self.ops = []
-        view = self.view
-        top = TOP
-        seller = self.truncate(view.seller_name, CONTENT_WIDTH * 0.45, CONTINUED)
-        self.ops.append(self.text(LEFT, top, seller, CONTINUED))
-        label = f"{view.title} {view.document_number} (continued)"
-        room = CONTENT_WIDTH - self.width(seller, CONTINUED) - 16
-        self.ops.append(
-            self.text(RIGHT, top, self.truncate(label, room, CONTINUED), CONTINUED, True)
-        )
-        self.ops.append(Rule(LEFT, top - 17, RIGHT, top - 17, 0.6, HAIRLINE))
-        self.y = CONTINUATION_BODY_TOP
-        self.at_page_top = True
-        if table:
-            self.place_now(table_header(self))
-
-    def room(self) -> float:
-        return self.y - BODY_BOTTOM
-
-    def place_now(self, row: Row) -> None:
-        self.ops.extend(row.paint(self.y))
-        self.y -= row.height
-        self.at_page_top = False
-
-    def place(self, rows: Sequence[Row]) -> None:
-        i = 0
-        while i < len(rows):
-            group_end = i + 1
-            while group_end < len(rows) and rows[group_end - 1].keep_with_next:
-                group_end += 1
-            group = rows[i:group_end]
-            i = group_end
-            first = group[0]
-            if first.spacer:
-                if not self.at_page_top and first.height <= self.room():
-                    self.place_now(first)
-                continue
-            height = sum(row.height for row in group)
-            fresh = CONTINUATION_BODY_TOP - BODY_BOTTOM
-            fresh -= TABLE_HEADER_HEIGHT if first.table else 0.0
-            if height > self.room() and height <= fresh and not self.at_page_top:
-                self.new_page(first.table)
-            for row in group:
-                if row.height > self.room() and not self.at_page_top:
-                    self.new_page(row.table)
-                self.place_now(row)
-
-    def finish(self) -> list[Page]:
-        self.pages.append(self.ops)
-        total = len(self.pages)
-        for number, page in enumerate(self.pages, start=1):
-            page.append(Rule(LEFT, FOOTER_RULE_Y, RIGHT, FOOTER_RULE_Y, 0.5, HAIRLINE))
-            label = f"Page {number} of {total}"
-            label_width = self.width(label, FOOTER)
-            footer = self.truncate(self.view.footer, CONTENT_WIDTH - label_width - 16, FOOTER)
-            page.append(Text(LEFT, FOOTER_Y, footer, FOOTER))
-            page.append(Text(RIGHT - label_width, FOOTER_Y, label, FOOTER))
-        return self.pages
-
-
-def spacer(height: float) -> Row:
-    return Row(height, lambda top: [], spacer=True)
-
-
-def draw_letterhead(flow: _Flow, logo_size: tuple[float, float] | None) -> float:
+def draw_letterhead(flow: Flow, logo_size: tuple[float, float] | None) -> float:
     """Draw the letterhead and the title at the top of page 1; return their height."""
     view, ops = flow.view, flow.ops
     top = TOP
@@ -355,7 +89,7 @@ def draw_letterhead(flow: _Flow, logo_size: tuple[float, float] | None) -> float
     return top - min(left_top, right_top)
 
 
-def fact_rows(flow: _Flow) -> list[Row]:
+def fact_rows(flow: Flow) -> list[Row]:
     """The invoice's numbers and dates as a four-column grid on a light band."""
     per_row = 4
     cell = CONTENT_WIDTH / per_row
@@ -394,7 +128,7 @@ def fact_rows(flow: _Flow) -> list[Row]:
     return rows
 
 
-def address_rows(flow: _Flow) -> list[Row]:
+def address_rows(flow: Flow) -> list[Row]:
     """Bill-to and ship-to side by side, one row per printed line so long ones can break."""
     view = flow.view
     columns = [
@@ -421,22 +155,7 @@ def address_rows(flow: _Flow) -> list[Row]:
     return rows
 
 
-def table_header(flow: _Flow) -> Row:
-    def paint(top: float) -> list[Op]:
-        h = TABLE_HEADER_HEIGHT
-        ops: list[Op] = [Fill(LEFT, top - h, CONTENT_WIDTH, h, BAND)]
-        text_top = top - (h - CELL_HEAD.leading) / 2
-        for column, x in zip(flow.table.columns, flow.table.x, strict=True):
-            anchor = x + column.width - PAD if column.right else x + PAD
-            ops.append(flow.text(anchor, text_top, column.title, CELL_HEAD, column.right))
-        ops.append(Rule(LEFT, top - h, RIGHT, top - h, 0.8, ACCENT))
-        return ops
-
-    # Not a `table` row itself: that flag asks the flow to put this header above a row.
-    return Row(TABLE_HEADER_HEIGHT, paint, keep_with_next=True)
-
-
-def _extra_lines(line: LineView, flow: _Flow) -> list[str]:
+def _extra_lines(line: LineView, flow: Flow) -> list[str]:
     extra: list[str] = []
     if line.serial_numbers:
         text = "Serial numbers: " + ", ".join(line.serial_numbers)
@@ -447,7 +166,7 @@ def _extra_lines(line: LineView, flow: _Flow) -> list[str]:
     return extra
 
 
-def _cell(value: str, column: Column, flow: _Flow) -> tuple[list[str], Style]:
+def _cell(value: str, column: Column, flow: Flow) -> tuple[list[str], Style]:
     """A cell's printed lines and their style: wrapped, or for codes and numbers set smaller."""
     room = column.width - 2 * PAD
     if column.shrink:
@@ -463,7 +182,7 @@ def _separator(bottom: float) -> Rule:
     return Rule(LEFT, bottom, RIGHT, bottom, 0.4, HAIRLINE)
 
 
-def line_rows(line: LineView, flow: _Flow) -> list[Row]:
+def line_rows(line: LineView, flow: Flow) -> list[Row]:
     """A line's cells (wrapped in their columns), then its serial and tracking numbers.
 
     One row per printed text line, all kept together with the first serial-number line when they
@@ -533,7 +252,7 @@ class _TotalLine(NamedTuple):
     grand_total: bool
 
 
-def _total_lines(flow: _Flow) -> list[_TotalLine]:
+def _total_lines(flow: Flow) -> list[_TotalLine]:
     """The totals block, labels wrapped beside their amounts (fee descriptions can be long)."""
     lines: list[_TotalLine] = []
     for row in flow.view.totals:
@@ -545,7 +264,7 @@ def _total_lines(flow: _Flow) -> list[_TotalLine]:
     return lines
 
 
-def closing_rows(flow: _Flow) -> list[Row]:
+def closing_rows(flow: Flow) -> list[Row]:
     """Tracking numbers on the left, the totals on the right, kept together when they fit."""
     view = flow.view
     left: list[tuple[str, Style]] = []
@@ -603,7 +322,7 @@ def lay_out(
     view: InvoiceView, measure: Measure, logo_size: tuple[float, float] | None = None
 ) -> list[Page]:
     """Lay the invoice out; returns the pages, each a list of drawing operations."""
-    flow = _Flow(view, measure, Table.sized_for(_widest_numbers(view, measure)))
+    flow = Flow(view, measure, Table.sized_for(_widest_numbers(view, measure)))
     flow.y = TOP - draw_letterhead(flow, logo_size) - SECTION_GAP
     flow.at_page_top = False
     rows: list[Row] = fact_rows(flow)

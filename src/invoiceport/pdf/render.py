@@ -17,18 +17,9 @@ import io
 from typing import Any
 
 from invoiceport.invoices.schemas import CanonicalInvoice
+from invoiceport.pdf.drawing import PAGE_HEIGHT, PAGE_WIDTH, Color, Fill, Page, Picture, Rule, Text
 from invoiceport.pdf.fonts import REGULAR_NAME, DocumentEncoder, Fonts, get_fonts
-from invoiceport.pdf.layout import (
-    PAGE_HEIGHT,
-    PAGE_WIDTH,
-    Color,
-    Fill,
-    Page,
-    Picture,
-    Rule,
-    Text,
-    lay_out,
-)
+from invoiceport.pdf.layout import lay_out
 from invoiceport.pdf.letterhead import Letterhead
 from invoiceport.pdf.logo import draw_logo, logo_size
 from invoiceport.pdf.view import InvoiceView, build_view

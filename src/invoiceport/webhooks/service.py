@@ -15,14 +15,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal, NamedTuple
 
-import orjson
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from invoiceport.db import utcnow, write_transaction
-from invoiceport.dialects.abcsupply.views import dumps, item, timestamp
 from invoiceport.invoices.schemas import CanonicalInvoice
 from invoiceport.settings import Settings
-from invoiceport.webhooks import repository, signing
+from invoiceport.webhooks import payloads, repository, signing
 from invoiceport.webhooks.addresses import AddressRefused, parse_url, public_address
 from invoiceport.webhooks.schemas import (
     Attempt,
@@ -81,43 +79,17 @@ def new_message_id() -> str:
 
 
 def payload_data(invoice: CanonicalInvoice) -> bytes:
-    """The `data` of an invoice's events (the ABC history item), as JSON."""
-    return dumps(item(invoice))
-
-
-def _envelope(
-    kind: str,
-    when: str,
-    environment: str,
-    bill_to_account: str | None,
-    version: int,
-    data: bytes,
-) -> bytes:
-    # orjson writes a Fragment's bytes as they are: the same bytes as the dict they came from.
-    return dumps(
-        {
-            "type": kind,
-            "timestamp": when,
-            "environment": environment,
-            "billToAccount": bill_to_account,
-            "version": version,
-            "data": orjson.Fragment(data),
-        }
-    )
-
-
-def _when(at: datetime) -> str:
-    when = timestamp(at)
-    assert when is not None  # only None for None
-    return when
+    """The `data` of an invoice's events, as JSON, in the registered dialect's shape
+    (`webhooks.payloads`: the ABC history item)."""
+    return payloads.render_data(invoice)
 
 
 def payload(change: Change, kind: str) -> bytes:
-    """Standard Webhooks' `{type, timestamp, data}`; `data` is the ABC history item."""
+    """Standard Webhooks' `{type, timestamp, data}`; `data` is `payload_data`."""
     invoice = change.invoice
-    return _envelope(
+    return payloads.envelope(
         kind,
-        _when(change.at),
+        payloads.utc_millis(change.at),
         invoice.environment,
         invoice.bill_to_account,
         change.version,
@@ -170,8 +142,8 @@ async def record_prepared(conn: AsyncConnection, changes: Sequence[PreparedChang
     ids = secrets.token_bytes(16 * len(changes))  # one read of the system's randomness
     for i, c in enumerate(changes):
         kind = _event_type(c.credit_memo, c.result)
-        stamp = when.get(c.at) or when.setdefault(c.at, _when(c.at))
-        body = _envelope(kind, stamp, c.environment, c.bill_to_account, c.version, c.data)
+        stamp = when.get(c.at) or when.setdefault(c.at, payloads.utc_millis(c.at))
+        body = payloads.envelope(kind, stamp, c.environment, c.bill_to_account, c.version, c.data)
         records.append(
             (
                 "msg_" + ids[16 * i : 16 * i + 16].hex(),  # as new_message_id()

@@ -1,7 +1,8 @@
 """ABC Supply Invoice API dialect (`seeds/001_*`): history, invoice by id, PDF, webhooks.
 
-`install(app)` adds the routes, the error shape for `/api/invoice/v1/` and the served spec.
-Routes are imported on install, so importing `views` (the webhook payloads do) stays cheap.
+`install(app)` adds the routes, the error shape for `/api/invoice/v1/` and the served spec, and
+registers the dialect's rendering of webhook payloads (`register_webhook_payloads`, which the CLI
+calls too, as `import` and `demo` ingest without an app). Routes are imported on install.
 """
 
 from __future__ import annotations
@@ -15,4 +16,13 @@ if TYPE_CHECKING:
 def install(app: FastAPI) -> None:
     from invoiceport.dialects.abcsupply.routes import install as install_routes
 
+    register_webhook_payloads()
     install_routes(app)
+
+
+def register_webhook_payloads() -> None:
+    """Every webhook event's `data` is this dialect's history item (docs/webhooks.md)."""
+    from invoiceport.dialects.abcsupply.events import render_data
+    from invoiceport.webhooks.payloads import register_data_renderer
+
+    register_data_renderer(render_data)

@@ -5,7 +5,8 @@ look like `2025-11-12T00:00:00.000Z` (dates become midnight UTC). The seed types
 `taxAmount` and `total` as numbers, so they are JSON numbers written from the exact decimal text
 (`732.41`, never a float's `732.4099999`): see `dumps`.
 
-The item shape is also the `data` of every webhook payload (`invoiceport.webhooks`).
+The item shape is also the `data` of every webhook payload (`events.py` renders it from the
+core's `webhooks.payloads.InvoiceEventData`).
 """
 
 from __future__ import annotations

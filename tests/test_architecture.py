@@ -35,15 +35,6 @@ SIZE_SPLIT_PENDING = frozenset(
     }
 )
 
-# Known offenders of "no HTTP types in the core", fixed by the request pipeline refactor
-# (issue 12, point 1: `bearer_principal` and `ratelimit.check` stop taking a Request). Delete
-# this list when that is merged: `test_pending_offenders_still_offend` fails as soon as an entry
-# here no longer imports starlette or fastapi.
-PENDING_HTTP_DECOUPLING = frozenset({"invoiceport.partners.oauth", "invoiceport.ratelimit"})
-# The ScanSource fast path reads through `db.RawPool`; it goes away with `fastpath/` (issue 12,
-# point 2). Delete this list then, as above.
-PENDING_FASTPATH_REMOVAL = frozenset({"invoiceport.dialects.scansource.fast"})
-
 CORE = ("invoices", "partners", "webhooks", "ratelimit", "pdf", "oauth")
 
 
@@ -78,7 +69,6 @@ DIALECTS_NEVER_TOUCH_THE_DATABASE = ImportRule(
     scope=("invoiceport.dialects",),
     forbidden=("invoiceport.db", "invoiceport.platform.db", "sqlalchemy", "asyncpg"),
     forbidden_parts=frozenset({"repository", "tables"}),
-    exempt=PENDING_FASTPATH_REMOVAL,
 )
 NO_HTTP_IN_THE_CORE = ImportRule(
     "no Starlette or FastAPI in partners, ratelimit, invoices, webhooks",
@@ -86,7 +76,6 @@ NO_HTTP_IN_THE_CORE = ImportRule(
         f"invoiceport.{name}" for name in ("partners", "ratelimit", "invoices", "webhooks")
     ),
     forbidden=("starlette", "fastapi"),
-    exempt=PENDING_HTTP_DECOUPLING,
 )
 IMPORT_RULES = (
     CORE_NEVER_IMPORTS_A_DIALECT,
@@ -170,22 +159,6 @@ def test_the_layers_point_one_way() -> None:
 
 def test_no_module_is_over_400_lines() -> None:
     assert oversized_modules(SOURCE_ROOT) == []
-
-
-def test_pending_offenders_still_offend() -> None:
-    """An entry of a pending list that no longer breaks its rule must leave the list."""
-    every = dict(source_modules(SOURCE_ROOT))
-    for rule, pending in (
-        (NO_HTTP_IN_THE_CORE, PENDING_HTTP_DECOUPLING),
-        (DIALECTS_NEVER_TOUCH_THE_DATABASE, PENDING_FASTPATH_REMOVAL),
-    ):
-        for module in pending:
-            path = every.get(module)
-            assert path is not None, f"{module} is gone: delete it from the pending list"
-            imported = imports_in(path.read_text(), module, is_package=path.name == "__init__.py")
-            assert any(rule.refuses(name) for name in imported), (
-                f"{module} keeps the rule now: delete it from the pending list"
-            )
 
 
 # --- and a planted violation of each is caught ---------------------------------------------------

@@ -6,8 +6,10 @@ repositories, migrations and this module imports SQLAlchemy.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import asyncio
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -17,6 +19,7 @@ from sqlalchemy import BigInteger, Integer, MetaData, Numeric, String, event
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import InvalidatePoolError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+from sqlalchemy.sql import ClauseElement
 from sqlalchemy.types import DateTime, TypeDecorator
 from sqlalchemy.util import await_
 
@@ -119,6 +122,8 @@ def _pinger(timeout: float) -> Any:
     """
 
     def ping(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+        if _BOUNDED_READ.get():
+            return  # `fetch` bounds its read by the same timeout and drops a failed connection
         driver = dbapi_connection.driver_connection
         try:
             await_(driver.fetchval("SELECT 1", timeout=timeout))
@@ -181,3 +186,60 @@ _UNAVAILABLE = (
     asyncpg.exceptions.OperatorInterventionError,
     asyncpg.exceptions.InsufficientResourcesError,
 )
+
+
+_BOUNDED_READ: ContextVar[bool] = ContextVar("bounded_read", default=False)
+_COMPILED: dict[tuple[ClauseElement, str], tuple[str, tuple[str, ...], dict[str, Any]]] = {}
+
+
+def _compiled(
+    statement: ClauseElement, dialect: Dialect
+) -> tuple[str, tuple[str, ...], dict[str, Any]]:
+    """The statement's SQL for this database, the order of its parameters and the values of
+    those it holds itself, compiled once (statements given to `fetch` are built once, so this
+    stays small)."""
+    key = (statement, dialect.name)
+    found = _COMPILED.get(key)
+    if found is None:
+        compiled: Any = statement.compile(dialect=dialect)
+        own = {name: value for name, value in compiled.params.items() if value is not None}
+        # Values the compiler renders into the SQL itself (such as a separator) go in now; the
+        # others are placeholders, bound per call.
+        state = compiled.construct_expanded_state({**dict.fromkeys(compiled.params, ""), **own})
+        found = _COMPILED[key] = (state.statement, tuple(state.positiontup or ()), own)
+    return found
+
+
+async def fetch(
+    engine: AsyncEngine, statement: ClauseElement, params: Mapping[str, Any], seconds: float
+) -> list[Mapping[str, Any]]:
+    """The rows of a read statement built once (a module-level or cached one), by name.
+
+    The hot read path of every dialect route (`reads.repository`). On PostgreSQL the statement
+    runs on the pooled connection's driver itself, prepared and cached by asyncpg: SQLAlchemy's
+    execution layer costs more than the query (docs/performance.md). The wait for a connection
+    and the query share one deadline, `seconds` from now; a connection that failed or timed out is
+    dropped, and the failure is `DatabaseUnavailable`. SQLite runs it through SQLAlchemy.
+    """
+    if engine.dialect.name != "postgresql":
+        async with read_connection(engine) as conn:
+            result = await conn.execute(statement, dict(params))  # type: ignore[call-overload]
+            return [dict(row._mapping) for row in result]
+    sql, names, own = _compiled(statement, engine.dialect)
+    args = [params[name] if name in params else own[name] for name in names]
+    bounded = _BOUNDED_READ.set(True)
+    try:
+        async with asyncio.timeout(seconds), engine.connect() as conn:
+            raw = await conn.get_raw_connection()
+            driver: asyncpg.Connection = raw.driver_connection
+            try:
+                rows: list[Mapping[str, Any]] = await driver.fetch(sql, *args)
+            except BaseException:
+                driver.terminate()  # its state is unknown: the pool replaces it
+                await conn.invalidate()
+                raise
+            return rows
+    except _UNAVAILABLE as exc:
+        raise DatabaseUnavailable(type(exc).__name__) from exc
+    finally:
+        _BOUNDED_READ.reset(bounded)

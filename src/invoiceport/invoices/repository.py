@@ -8,7 +8,7 @@ from datetime import date, datetime
 from typing import Any, Protocol
 
 import asyncpg
-from sqlalchemy import Select, Table, and_, bindparam, func, or_, select, text
+from sqlalchemy import ColumnElement, Select, Table, and_, bindparam, func, or_, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -337,7 +337,8 @@ class InvoiceQuery:
     order_date_to: datetime | None = None
 
 
-def _filtered(query: Select[Any], q: InvoiceQuery) -> Select[Any]:
+def filtered(query: Select[Any], q: InvoiceQuery) -> Select[Any]:
+    """`query` narrowed to the invoices `q` matches."""
     c = invoices.c
     query = query.where(c.environment == q.environment)
     scopes = []
@@ -367,14 +368,14 @@ def _filtered(query: Select[Any], q: InvoiceQuery) -> Select[Any]:
 
 async def count(conn: AsyncConnection, q: InvoiceQuery) -> int:
     """The exact number of matches, counted (`count(*)`)."""
-    result = await conn.execute(_filtered(select(func.count()).select_from(invoices), q))
+    result = await conn.execute(filtered(select(func.count()).select_from(invoices), q))
     return int(result.scalar_one())
 
 
 _SCOPES = frozenset({"environment", "customer_numbers", "bill_to_accounts"})
 
 
-def _count_key(q: InvoiceQuery) -> CountKey | None:
+def count_scope(q: InvoiceQuery) -> CountKey | None:
     """The `invoice_counts` row whose n is exactly `count(q)`, if there is one: the query is one
     customer number alone, or one bill-to account alone, and nothing else. (A customer number and
     a bill-to account together match their union, which no stored number is.) Any other field of
@@ -391,7 +392,7 @@ def _count_key(q: InvoiceQuery) -> CountKey | None:
 async def stored_count(conn: AsyncConnection, q: InvoiceQuery) -> int | None:
     """`count(q)` read from `invoice_counts` (one row, not one per match), or None when the query
     is not one that table answers (then `count` it)."""
-    key = _count_key(q)
+    key = count_scope(q)
     if key is None:
         return None
     scope, environment, account = key
@@ -399,6 +400,16 @@ async def stored_count(conn: AsyncConnection, q: InvoiceQuery) -> int | None:
     query = select(c.n).where(c.scope == scope, c.environment == environment, c.account == account)
     n = (await conn.execute(query)).scalar_one_or_none()
     return 0 if n is None else int(n)
+
+
+def page_order(by_order_date: bool, *, oldest_first: bool) -> tuple[ColumnElement[Any], ...]:
+    """Newest first by invoice date (or order date), then invoice number, then id: stable, and
+    held by the newest-first indexes; `oldest_first` is its exact reverse."""
+    c = invoices.c
+    first = c.order_date if by_order_date else c.invoice_date
+    if oldest_first:
+        return (first.asc().nulls_first(), c.invoice_number.asc(), c.id.asc())
+    return (first.desc().nulls_last(), c.invoice_number.desc(), c.id.desc())
 
 
 async def search(
@@ -414,13 +425,8 @@ async def search(
 
     `oldest_first` reads the exact reverse order (the same index, scanned the other way), so that
     the caller can reach a deep page from the far end instead of skipping most of the matches."""
-    c = invoices.c
-    first = c.order_date if by_order_date else c.invoice_date
-    if oldest_first:
-        order = (first.asc().nulls_first(), c.invoice_number.asc(), c.id.asc())
-    else:
-        order = (first.desc().nulls_last(), c.invoice_number.desc(), c.id.desc())
-    query = _filtered(select(*_STORED_COLUMNS), q).order_by(*order)
+    order = page_order(by_order_date, oldest_first=oldest_first)
+    query = filtered(select(*_STORED_COLUMNS), q).order_by(*order)
     rows = (await conn.execute(query.offset(offset).limit(limit))).all()
     return [_stored(row) for row in rows]
 

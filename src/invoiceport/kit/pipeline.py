@@ -30,6 +30,7 @@ from starlette.responses import Response
 from invoiceport import ratelimit
 from invoiceport.clock import now
 from invoiceport.context import context
+from invoiceport.invoices.queries import Page
 from invoiceport.invoices.schemas import StoredInvoice
 from invoiceport.kit.cache import RenderCache
 from invoiceport.kit.dialect import ApiKey, Dialect
@@ -82,12 +83,20 @@ def reads(plan: ReadPlan) -> Callable[[E], E]:
 
 
 class Found:
-    """The invoice a `reads` route asked for, as the partner may see it."""
+    """The invoice or page a `reads` route asked for, as the partner may see it."""
 
-    def __init__(self, invoice: StoredInvoice | None, body: bytes | None, read: Read | None):
+    def __init__(
+        self,
+        invoice: StoredInvoice | None,
+        body: bytes | None,
+        read: Read | None,
+        page: Page | None = None,
+    ) -> None:
         self.invoice = invoice
         self._body = body  # its view, cached: the document was not read again
         self._read = read
+        self.page = page
+        """The page a `PageOf` lookup asked for (None when the partner is not granted)."""
 
     @property
     def exists(self) -> bool:
@@ -129,19 +138,18 @@ def _refused(dialect: Dialect) -> ApiError:
 
 
 async def _access(request: Request, dialect: Dialect, read: Read | None) -> tuple[Access, Found]:
-    engine = context(request).engine
+    ctx = context(request)
     presented = _presented(request, dialect)
-    cache = render_cache(request)
-    known = None
-    if read is not None and read.cache_key is not None:
-        known = cache.stamp(read.cache_key)
     lookup = read.lookup if read is not None else None
-    found = await access(engine, presented, now(request), lookup, known)
+    key = read.cache_key if read is not None else None
+    known = ctx.render_cache.stamp(key) if key is not None else None
+    seconds = ctx.settings.db_timeout_seconds
+    found = await access(ctx.engine, presented, now(request), lookup, known, seconds=seconds)
     body = None
-    if found.unchanged is not None and read is not None and read.cache_key is not None:
-        body = cache.cached(read.cache_key, found.unchanged)
+    if found.unchanged is not None and key is not None:
+        body = ctx.render_cache.cached(key, found.unchanged)
         if body is None:  # evicted while we read: read the document after all
-            found = await access(engine, presented, now(request), lookup)
+            found = await access(ctx.engine, presented, now(request), lookup, seconds=seconds)
     if found.principal is None:
         raise _refused(dialect)
     credential = dialect.credential
@@ -150,7 +158,7 @@ async def _access(request: Request, dialect: Dialect, read: Read | None) -> tupl
             check_scope(found.principal, credential.scope)
         except AuthError as exc:
             raise ApiError(exc.status_code, exc.message, headers=exc.headers) from None
-    return found, Found(found.invoice, body, read)
+    return found, Found(found.invoice, body, read, found.page)
 
 
 def render_cache(request: Request) -> RenderCache:

@@ -1,78 +1,80 @@
 """The read path's SQL: a credential, its partner's grants and what it asked for, in one statement.
 
 Every dialect route reads through here (`reads.service`). A credential is an API key or a live
-OAuth token (unexpired, of an unrevoked client); the invoice is joined only where the partner is
-granted its customer number (or bill-to account), so nothing ungranted is ever read. The same
-statements run on SQLite and PostgreSQL.
+OAuth token (unexpired, of an unrevoked client); an invoice or a page is read only where the
+partner is granted its customer number (or bill-to account), so nothing ungranted is ever read.
+The same statements run on SQLite and PostgreSQL.
+
+Detail statements are built once, with named parameters (`detail`), so that a request only binds
+values: building and compiling a statement costs more than running it (docs/performance.md).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import datetime
-from typing import Any
+from collections.abc import Mapping, Sequence
+from functools import cache
+from typing import Any, Literal
 
 from sqlalchemy import (
     ColumnElement,
     Select,
+    String,
     Subquery,
     and_,
+    bindparam,
     case,
     exists,
-    literal,
+    func,
     null,
     or_,
     select,
+    true,
 )
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.ext.asyncio import AsyncEngine
 
-from invoiceport.invoices.tables import invoices
+from invoiceport.db import UTCDateTime, fetch
+from invoiceport.invoices.repository import InvoiceQuery, count_scope, filtered, page_order
+from invoiceport.invoices.tables import invoice_counts, invoices
 from invoiceport.partners.repository import granted_customers
 from invoiceport.partners.tables import api_keys, oauth_clients, oauth_tokens, partner_customers
 
+Kind = Literal["api_key", "bearer"]
+Match = Literal["key", "number", "number_of_account"]
 
-def api_key(key_hash: str) -> Subquery:
-    """The unrevoked API key with this digest (at most one row)."""
-    return (
-        select(
+
+def credential(kind: Kind) -> Subquery:
+    """The active credential with the digest `:secret_hash` (at most one row): an unrevoked API
+    key, or an unexpired token (at `:now`) of an unrevoked client."""
+    secret = bindparam("secret_hash", type_=String)
+    if kind == "api_key":
+        query = select(
             api_keys.c.partner_id,
             api_keys.c.key_hash.label("secret_hash"),
             null().label("scopes"),
             null().label("client_id"),
+        ).where(api_keys.c.key_hash == secret, api_keys.c.revoked_at.is_(None))
+    else:
+        query = (
+            select(
+                oauth_tokens.c.partner_id,
+                oauth_tokens.c.token_hash.label("secret_hash"),
+                oauth_tokens.c.scopes,
+                oauth_clients.c.client_id,
+            )
+            .join(oauth_clients, oauth_clients.c.id == oauth_tokens.c.client_row_id)
+            .where(
+                oauth_tokens.c.token_hash == secret,
+                oauth_tokens.c.expires_at > bindparam("now", type_=UTCDateTime),
+                oauth_clients.c.revoked_at.is_(None),
+            )
         )
-        .where(api_keys.c.key_hash == key_hash, api_keys.c.revoked_at.is_(None))
-        .subquery("credential")
-    )
+    return query.subquery("credential")
 
 
-def live_token(token_hash: str, now: datetime) -> Subquery:
-    """The unexpired token with this digest of an unrevoked client (at most one row)."""
-    return (
-        select(
-            oauth_tokens.c.partner_id,
-            oauth_tokens.c.token_hash.label("secret_hash"),
-            oauth_tokens.c.scopes,
-            oauth_clients.c.client_id,
-        )
-        .join(oauth_clients, oauth_clients.c.id == oauth_tokens.c.client_row_id)
-        .where(
-            oauth_tokens.c.token_hash == token_hash,
-            oauth_tokens.c.expires_at > now,
-            oauth_clients.c.revoked_at.is_(None),
-        )
-        .subquery("credential")
-    )
-
-
-def _credential_columns(credential: Subquery) -> tuple[ColumnElement[Any], ...]:
-    c = credential.c
-    return (
-        c.partner_id,
-        c.secret_hash,
-        c.scopes,
-        c.client_id,
-        granted_customers(c.partner_id).label("granted"),
-    )
+def _credential_columns(cred: Subquery) -> tuple[ColumnElement[Any], ...]:
+    c = cred.c
+    granted = granted_customers(c.partner_id).label("granted")
+    return (c.partner_id, c.secret_hash, c.scopes, c.client_id, granted)
 
 
 def _granted(partner_id: ColumnElement[int], account: ColumnElement[str]) -> ColumnElement[bool]:
@@ -82,79 +84,140 @@ def _granted(partner_id: ColumnElement[int], account: ColumnElement[str]) -> Col
     )
 
 
-def _document(known: tuple[int, datetime] | None) -> ColumnElement[Any]:
-    """The stored document, or NULL when it is the version the caller has rendered already."""
-    if known is None:
+def _document(known: bool) -> ColumnElement[Any]:
+    """The stored document, or NULL when it is the version (`:known_version`,
+    `:known_updated_at`) the caller has rendered already."""
+    if not known:
         return invoices.c.document
-    changed = or_(invoices.c.version != known[0], invoices.c.updated_at != known[1])
+    changed = or_(
+        invoices.c.version != bindparam("known_version"),
+        invoices.c.updated_at != bindparam("known_updated_at", type_=UTCDateTime),
+    )
     return case((changed, invoices.c.document), else_=null())
 
 
-def _with_invoice(
-    credential: Subquery, condition: ColumnElement[bool], known: tuple[int, datetime] | None
-) -> Select[Any]:
+def _match(cred: Subquery, match: Match) -> ColumnElement[bool]:
+    c = invoices.c
+    partner = cred.c.partner_id
+    where = [c.environment == bindparam("environment"), c.invoice_number == bindparam("number")]
+    if match == "key":  # (environment, customer, number), the customer granted
+        account = bindparam("account", type_=String)
+        where += [c.customer_number == account, _granted(partner, account)]
+    elif match == "number_of_account":  # the customer's or bill-to account's, granted
+        account = bindparam("account", type_=String)
+        where += [
+            or_(c.customer_number == account, c.bill_to_account == account),
+            _granted(partner, account),
+        ]
+    else:  # any granted customer's or bill-to account's
+        mine = select(partner_customers.c.customer_number).where(
+            partner_customers.c.partner_id == partner
+        )
+        where.append(or_(c.customer_number.in_(mine), c.bill_to_account.in_(mine)))
+    return and_(*where)
+
+
+@cache
+def detail(kind: Kind, match: Match | None, known: bool) -> Select[Any]:
+    """The credential and, with `match`, the first invoice (by id) it may see there."""
+    cred = credential(kind)
+    if match is None:
+        return select(*_credential_columns(cred))
     return (
         select(
-            *_credential_columns(credential),
+            *_credential_columns(cred),
             invoices.c.id,
             _document(known).label("document"),
             invoices.c.version,
             invoices.c.created_at,
             invoices.c.updated_at,
         )
-        .select_from(credential.outerjoin(invoices, condition))
+        .select_from(cred.outerjoin(invoices, _match(cred, match)))
         .order_by(invoices.c.id)
         .limit(1)
     )
 
 
-def by_key(
-    credential: Subquery,
-    environment: str,
-    customer_number: str,
-    invoice_number: str,
-    known: tuple[int, datetime] | None,
+def _all_granted(kind: Kind, accounts: Sequence[str]) -> ColumnElement[bool]:
+    """Every account of a page's scope is granted to the credential's partner (an uncorrelated
+    condition: the database checks it once, before reading any invoice)."""
+    conditions = []
+    for account in accounts:
+        cred = credential(kind)
+        conditions.append(
+            exists()
+            .select_from(
+                partner_customers.join(cred, cred.c.partner_id == partner_customers.c.partner_id)
+            )
+            .where(partner_customers.c.customer_number == account)
+        )
+    return and_(*conditions)
+
+
+def _total(query: InvoiceQuery, guard: ColumnElement[bool]) -> ColumnElement[Any]:
+    """The exact number of matches: the stored count when the query is one customer or one
+    bill-to account alone, else counted."""
+    scope = count_scope(query)
+    if scope is not None:
+        c = invoice_counts.c
+        stored = (
+            select(c.n)
+            .where(c.scope == scope[0], c.environment == scope[1], c.account == scope[2], guard)
+            .scalar_subquery()
+        )
+        return func.coalesce(stored, 0)
+    counted = filtered(select(func.count()).select_from(invoices), query).where(guard)
+    return counted.scalar_subquery()
+
+
+def page(
+    kind: Kind, query: InvoiceQuery, limit: int, *, by_order_date: bool, items: bool
 ) -> Select[Any]:
-    """The credential and the invoice at this key, joined when the customer is granted."""
-    c = invoices.c
-    condition = and_(
-        c.environment == environment,
-        c.customer_number == customer_number,
-        c.invoice_number == invoice_number,
-        _granted(credential.c.partner_id, literal(customer_number)),
+    """The credential, the exact total of `query` and, with `items`, its first `limit` matches
+    newest first; nothing of the query is read unless every account it names is granted."""
+    cred = credential(kind)
+    guard = _all_granted(kind, (*query.customer_numbers, *query.bill_to_accounts))
+    columns = (*_credential_columns(cred), _total(query, guard).label("total"))
+    if not items:
+        return select(*columns)
+    order = page_order(by_order_date, oldest_first=False)
+    found = (
+        filtered(
+            select(
+                invoices.c.id,
+                invoices.c.document,
+                invoices.c.version,
+                invoices.c.created_at,
+                invoices.c.updated_at,
+                invoices.c.invoice_date,
+                invoices.c.order_date,
+                invoices.c.invoice_number.label("number"),
+            ),
+            query,
+        )
+        .where(guard)
+        .order_by(*order)
+        .limit(limit)
+        .subquery("found")
     )
-    return _with_invoice(credential, condition, known)
-
-
-def by_number(
-    credential: Subquery,
-    environment: str,
-    invoice_number: str,
-    accounts: Sequence[str] | None,
-    known: tuple[int, datetime] | None,
-) -> Select[Any]:
-    """The credential and the first invoice with this number (by id) whose customer number or
-    bill-to account is granted; among `accounts` only, when given."""
-    c = invoices.c
-    partner = credential.c.partner_id
-    if accounts is None:
-        mine = select(partner_customers.c.customer_number).where(
-            partner_customers.c.partner_id == partner
+    first = found.c.order_date if by_order_date else found.c.invoice_date
+    outer_order = (first.desc().nulls_last(), found.c.number.desc(), found.c.id.desc())
+    return (
+        select(
+            *columns,
+            found.c.id,
+            found.c.document,
+            found.c.version,
+            found.c.created_at,
+            found.c.updated_at,
         )
-        scoped = or_(c.customer_number.in_(mine), c.bill_to_account.in_(mine))
-    else:
-        wanted = list(accounts)
-        scoped = or_(
-            and_(c.customer_number.in_(wanted), _granted(partner, c.customer_number)),
-            and_(c.bill_to_account.in_(wanted), _granted(partner, c.bill_to_account)),
-        )
-    condition = and_(c.environment == environment, c.invoice_number == invoice_number, scoped)
-    return _with_invoice(credential, condition, known)
+        .select_from(cred.outerjoin(found, true()))
+        .order_by(*outer_order)
+    )
 
 
-def credential_only(credential: Subquery) -> Select[Any]:
-    return select(*_credential_columns(credential))
-
-
-async def first(conn: AsyncConnection, statement: Select[Any]) -> Any:
-    return (await conn.execute(statement)).first()
+async def rows(
+    engine: AsyncEngine, statement: Select[Any], params: Mapping[str, Any], seconds: float
+) -> list[Mapping[str, Any]]:
+    """The rows of a statement of `detail` (built once), within `seconds`."""
+    return await fetch(engine, statement, params, seconds)

@@ -1,25 +1,25 @@
-"""The one read path of every dialect: a credential, its grants and an invoice in one statement.
+"""The one read path of every dialect: a credential, its grants and what it asks for, together.
 
-A route presents what the client sent (`Presented`: an API key or a bearer token) and, for a
-detail, what it asks for (`ByKey` or `ByNumber`); `access` answers with the partner behind the
-credential (None: not a valid credential) and the invoice, read only when the partner is granted
-its customer number or bill-to account. Given the (version, updated_at) of a rendering the caller
-holds, the document is left out when that is still the stored version (`Access.unchanged`).
-
-Pages and other reads go through `invoices.queries` once the principal is known.
+A route presents what the client sent (`Presented`: an API key or a bearer token) and what it
+asks for: an invoice (`ByKey`, `ByNumber`) or a page of a search (`PageOf`). `access` answers in
+one statement with the partner behind the credential (None: not a valid credential) and what was
+asked for, read only where the partner is granted the customer number or bill-to account. Given
+the (version, updated_at) of a rendering the caller holds, an invoice's document is left out when
+that is still the stored version (`Access.unchanged`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
-from sqlalchemy import Select, Subquery
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from invoiceport.db import read_connection
+from invoiceport.invoices import repository as invoice_repository
+from invoiceport.invoices.queries import InvoiceQuery, Page
 from invoiceport.invoices.schemas import StoredInvoice
 from invoiceport.oauth.tokens import MAX_TOKEN
 from invoiceport.partners import credentials
@@ -57,15 +57,25 @@ class ByKey:
 
 @dataclass(frozen=True, slots=True)
 class ByNumber:
-    """The first invoice (by id) with this number among the granted accounts, or among
-    `accounts` only when given (each must be granted too)."""
+    """The first invoice (by id) with this number whose customer number or bill-to account is
+    granted; `account`'s only, when given."""
 
     environment: str
     invoice_number: str
-    accounts: Sequence[str] | None = None
+    account: str | None = None
 
 
-Lookup = ByKey | ByNumber
+@dataclass(frozen=True, slots=True)
+class PageOf:
+    """A page (counted from 1) of a search, newest first, with the exact number of matches."""
+
+    query: InvoiceQuery
+    page: int
+    page_size: int
+    by_order_date: bool = False
+
+
+Lookup = ByKey | ByNumber | PageOf
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,38 +86,36 @@ class Access:
     """The invoice asked for; None when there is none the partner may see, or when `unchanged`."""
     unchanged: Stamp | None = None
     """Set when the invoice is the `known` version: its document was not read again."""
+    page: Page | None = None
+    """The page asked for, when the partner is granted every account of its query."""
 
 
-def _credential(presented: Presented, now: datetime) -> Subquery:
-    digest = credentials.digest(presented.secret)
-    if presented.kind == "bearer":
-        return repository.live_token(digest, now)
-    return repository.api_key(digest)
-
-
-def _principal(presented: Presented, row: Any) -> Principal | None:
-    if row is None or row.partner_id is None:
+def _principal(presented: Presented, row: Mapping[str, Any] | None) -> Principal | None:
+    if row is None or row["partner_id"] is None:
         return None
-    if not credentials.matches(presented.secret, row.secret_hash):
+    if not credentials.matches(presented.secret, row["secret_hash"]):
         return None
+    scopes = row["scopes"]
     return Principal(
-        partner_id=row.partner_id,
-        customer_numbers=frozenset(split_grants(row.granted)),
-        scopes=frozenset(row.scopes.split()) if row.scopes else frozenset(),
-        client_id=row.client_id,
+        partner_id=row["partner_id"],
+        customer_numbers=frozenset(split_grants(row["granted"])),
+        scopes=frozenset(scopes.split()) if scopes else frozenset(),
+        client_id=row["client_id"],
     )
 
 
-def _statement(credential: Subquery, lookup: Lookup | None, known: Stamp | None) -> Select[Any]:
-    if isinstance(lookup, ByKey):
-        return repository.by_key(
-            credential, lookup.environment, lookup.customer_number, lookup.invoice_number, known
-        )
-    if isinstance(lookup, ByNumber):
-        return repository.by_number(
-            credential, lookup.environment, lookup.invoice_number, lookup.accounts, known
-        )
-    return repository.credential_only(credential)
+def _stored(row: Mapping[str, Any]) -> StoredInvoice:
+    document = row["document"]
+    if isinstance(document, str):
+        document = document.encode()
+    return StoredInvoice(row["id"], document, row["version"], row["created_at"], row["updated_at"])
+
+
+def _params(presented: Presented, now: datetime) -> dict[str, Any]:
+    params: dict[str, Any] = {"secret_hash": credentials.digest(presented.secret)}
+    if presented.kind == "bearer":
+        params["now"] = now
+    return params
 
 
 async def access(
@@ -116,19 +124,87 @@ async def access(
     now: datetime,
     lookup: Lookup | None = None,
     known: Stamp | None = None,
+    *,
+    seconds: float = 5.0,
 ) -> Access:
-    """The partner behind `presented` and, when asked, the invoice it may see: one statement."""
+    """The partner behind `presented` and, when asked, what it may see of `lookup`; an
+    invoice is read within `seconds` (the database timeout)."""
     if not presented.plausible():
         return Access(None)
-    statement = _statement(_credential(presented, now), lookup, known)
-    async with read_connection(engine) as conn:
-        row = await repository.first(conn, statement)
+    if isinstance(lookup, PageOf):
+        return await _page(engine, presented, now, lookup)
+    params = _params(presented, now)
+    match: repository.Match | None = None
+    if isinstance(lookup, ByKey):
+        match = "key"
+        params.update(
+            environment=lookup.environment,
+            account=lookup.customer_number,
+            number=lookup.invoice_number,
+        )
+    elif isinstance(lookup, ByNumber):
+        match = "number" if lookup.account is None else "number_of_account"
+        params.update(environment=lookup.environment, number=lookup.invoice_number)
+        if lookup.account is not None:
+            params["account"] = lookup.account
+    if known is not None:
+        params.update(known_version=known[0], known_updated_at=known[1])
+    statement = repository.detail(presented.kind, match, known is not None)
+    rows = await repository.rows(engine, statement, params, seconds)
+    row = rows[0] if rows else None
     principal = _principal(presented, row)
-    if principal is None or lookup is None or row.id is None:
+    if principal is None or row is None or match is None or row["id"] is None:
         return Access(principal)
-    stamp = (row.version, row.updated_at)
-    if row.document is None:
-        return Access(principal, unchanged=stamp)
-    document = row.document.encode() if isinstance(row.document, str) else row.document
-    invoice = StoredInvoice(row.id, document, row.version, row.created_at, row.updated_at)
-    return Access(principal, invoice)
+    if row["document"] is None:
+        return Access(principal, unchanged=(row["version"], row["updated_at"]))
+    return Access(principal, _stored(row))
+
+
+async def _page(engine: AsyncEngine, presented: Presented, now: datetime, lookup: PageOf) -> Access:
+    """A first page in one statement (credential, total, rows); a later one asks for the
+    credential and the total first, then reads the rows from the nearer end."""
+    first = lookup.page == 1
+    statement = repository.page(
+        presented.kind,
+        lookup.query,
+        lookup.page_size,
+        by_order_date=lookup.by_order_date,
+        items=first,
+    )
+    async with read_connection(engine) as conn:
+        rows = [row._mapping for row in await conn.execute(statement, _params(presented, now))]
+    principal = _principal(presented, rows[0] if rows else None)
+    if principal is None:
+        return Access(None)
+    total = int(rows[0]["total"])
+    if first:
+        items = [_stored(row) for row in rows if row["id"] is not None]
+    else:
+        items = await _far_page(engine, lookup, total)
+    return Access(principal, page=Page(total, lookup.page, lookup.page_size, items))
+
+
+async def _far_page(engine: AsyncEngine, lookup: PageOf, total: int) -> list[StoredInvoice]:
+    """A page past the first: one read from the nearer end (skipping rows costs in proportion
+    to their number, so the last page is as cheap as the first). Only called once the partner
+    is known to be granted the query's accounts (the total is 0 otherwise)."""
+    offset = (lookup.page - 1) * lookup.page_size
+    if offset >= total:
+        return []
+    wanted = min(lookup.page_size, total - offset)
+    from_end = total - offset - wanted
+    async with read_connection(engine) as conn:
+        if from_end < offset:
+            items = await invoice_repository.search(
+                conn,
+                lookup.query,
+                offset=from_end,
+                limit=wanted,
+                by_order_date=lookup.by_order_date,
+                oldest_first=True,
+            )
+            items.reverse()
+            return items
+        return await invoice_repository.search(
+            conn, lookup.query, offset=offset, limit=wanted, by_order_date=lookup.by_order_date
+        )

@@ -54,7 +54,7 @@ def _read(environment: str) -> Callable[[Request], Read | None]:
             return None
         if CONTROL_CHARS.search(wanted.invoice_number):
             return None  # stored numbers never have control characters (PostgreSQL: not NUL)
-        return Read(ByNumber(environment, wanted.invoice_number, (wanted.customer_number,)))
+        return Read(ByNumber(environment, wanted.invoice_number, wanted.customer_number))
 
     return plan
 

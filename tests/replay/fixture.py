@@ -8,7 +8,7 @@ every run and on both databases:
 - the server-managed timestamps written while loading (invoices' `created_at`/`updated_at`, which
   ScanSource shows as `dateEntered`/`lastChanged`, and the webhook subscription's and deliveries'
   `createdAt`): `utcnow` reads `LOADED_AT` during the load;
-- the app's clock (`app.state.context.clock`, `invoiceport.clock`): token expiry, the Ingram lookback and
+- the app's clock (`context_of(app).clock`): token expiry, the Ingram lookback and
   availability windows read `NOW`;
 - the settings (`replay_settings`), rate limits included.
 

@@ -8,8 +8,10 @@ version: a row deleted and written again (a demo reset, a restored database) res
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterable
 from datetime import datetime
+
+import orjson
 
 from invoiceport.invoices.schemas import StoredInvoice
 from invoiceport.lru import LRU
@@ -46,6 +48,16 @@ class RenderCache:
             body = view(stored)
             self._items.put(key, (stored.version, stored.updated_at, body))
         return body
+
+    def fragments(
+        self,
+        prefix: tuple[Hashable, ...],
+        items: Iterable[StoredInvoice],
+        view: Callable[[StoredInvoice], bytes],
+    ) -> list[orjson.Fragment]:
+        """The JSON `view` of each item of a page, each made once per stored version (keyed by
+        `prefix` and the row), ready to be placed in the page's body by orjson as they are."""
+        return [orjson.Fragment(self.render((*prefix, s.id), s, view)) for s in items]
 
     def __len__(self) -> int:
         return len(self._items)

@@ -18,12 +18,13 @@ from invoiceport.context import context
 from invoiceport.dialects.abcsupply import errors, views
 from invoiceport.dialects.abcsupply import schemas as doc
 from invoiceport.dialects.abcsupply.dialect import INVOICES
-from invoiceport.dialects.abcsupply.params import parse_history
-from invoiceport.invoices import queries
+from invoiceport.dialects.abcsupply.params import HistoryParams, parse_history
+from invoiceport.invoices.queries import InvoiceQuery
 from invoiceport.invoices.schemas import StoredInvoice
-from invoiceport.kit import Caller, Fetched, Found, Read, letterhead, reads
+from invoiceport.kit import Caller, Fetched, Found, Read, letterhead, reads, render_cache
 from invoiceport.pdf.http import stored_invoice_pdf
-from invoiceport.reads.service import ByNumber
+from invoiceport.reads.service import ByNumber, PageOf
+from invoiceport.web import ApiError
 
 ENVIRONMENT = "production"
 SPEC_URL = "/abcsupply/openapi.json"
@@ -45,39 +46,55 @@ router = APIRouter(
 InvoiceId = Annotated[str, Path(alias="invoiceId", description="The invoice number")]
 
 
+def _history(request: Request) -> tuple[InvoiceQuery, HistoryParams]:
+    """The search of the history route, or a 400 naming the bad parameter."""
+    max_page_size = context(request).settings.abcsupply_max_page_size
+    params = parse_history(request.query_params, max_page_size)
+    query = InvoiceQuery(
+        environment=ENVIRONMENT,
+        bill_to_accounts=(request.path_params["billToAccount"],),
+        order_date_from=params.start,
+        order_date_to=params.end,
+    )
+    return query, params
+
+
+def _history_read(request: Request) -> Read | None:
+    """The page of the history route, read with the token (nothing when a parameter is bad)."""
+    try:
+        query, params = _history(request)
+    except ApiError:
+        return None
+    return Read(PageOf(query, params.page, params.page_size, by_order_date=True))
+
+
+def _item_json(stored: StoredInvoice) -> bytes:
+    return views.dumps(views.item(stored.invoice()))
+
+
 @router.get(
     "/history/{billToAccount}",
     summary="Get Invoice History",
     response_model=doc.History,
     responses=ERRORS,
 )
+@reads(_history_read)
 async def invoice_history(
     request: Request,
     principal: Caller,
     bill_to_account: Annotated[str, Path(alias="billToAccount")],
+    found: Fetched,
 ) -> Response:
     """Invoices of a bill-to account whose order date is within `startDate`..`endDate`
     (inclusive, `YYYY-MM-DDThh:mm:ssZ`), newest order first, `itemsPerPage` (default 20, at most
     100) a page, `pageNumber` counted from 1."""
     if not principal.may_see(bill_to_account):
         raise errors.forbidden_account(bill_to_account)
-    svc = context(request)
-    params = parse_history(request.query_params, svc.settings.abcsupply_max_page_size)
-    query = queries.InvoiceQuery(
-        environment=ENVIRONMENT,
-        bill_to_accounts=(bill_to_account,),
-        order_date_from=params.start,
-        order_date_to=params.end,
-    )
-    page = await queries.search(
-        svc.engine, query, page=params.page, page_size=params.page_size, by_order_date=True
-    )
-    body = views.history(
-        [stored.invoice() for stored in page.items],
-        page=params.page,
-        page_size=params.page_size,
-        total=page.total,
-    )
+    _query, params = _history(request)
+    page = found.page
+    assert page is not None, "a granted account's page is read with the token"
+    items = render_cache(request).fragments((INVOICES.name, "item"), page.items, _item_json)
+    body = views.history(items, page=params.page, page_size=params.page_size, total=page.total)
     return views.AbcJSONResponse(body)
 
 

@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
+import orjson
 from starlette.responses import Response
 
 from invoiceport.invoices.schemas import CanonicalInvoice, Line
@@ -119,12 +120,10 @@ def pagination(*, page: int, page_size: int, total: int) -> dict[str, int]:
 
 
 def history(
-    items: list[CanonicalInvoice], *, page: int, page_size: int, total: int
+    items: list[orjson.Fragment], *, page: int, page_size: int, total: int
 ) -> dict[str, Any]:
-    return {
-        "pagination": pagination(page=page, page_size=page_size, total=total),
-        "items": [item(each) for each in items],
-    }
+    """The history page around its items, each already rendered (`item`)."""
+    return {"pagination": pagination(page=page, page_size=page_size, total=total), "items": items}
 
 
 # --- webhook management (the `/api/invoice/v1/webhooks` routes) ---------------------------------

@@ -8,6 +8,7 @@ then is the store read (404 for an unknown invoice). Reads go through `invoices.
 from __future__ import annotations
 
 from collections.abc import Hashable
+from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Request
@@ -17,12 +18,20 @@ from invoiceport.context import context
 from invoiceport.dialects.scansource import media, params, views, xml
 from invoiceport.dialects.scansource.dialect import DIALECT
 from invoiceport.dialects.scansource.errors import forbidden_customer, invoice_not_found
-from invoiceport.invoices import queries
 from invoiceport.invoices.schemas import CanonicalInvoice, StoredInvoice
-from invoiceport.kit import Caller, Fetched, Read, letterhead, reads, render_cache, route_class
+from invoiceport.kit import (
+    Caller,
+    Fetched,
+    Found,
+    Read,
+    letterhead,
+    reads,
+    render_cache,
+    route_class,
+)
 from invoiceport.partners.schemas import Principal
 from invoiceport.pdf.http import stored_invoice_pdf
-from invoiceport.reads.service import ByKey
+from invoiceport.reads.service import ByKey, PageOf
 from invoiceport.web import ApiError
 
 router = APIRouter(prefix="/api/invoice", include_in_schema=False, route_class=route_class(DIALECT))
@@ -53,14 +62,28 @@ def _parse(request: Request, customer_number: str) -> params.Search:
     return params.parse_search(request.query_params, customer_number, limit)
 
 
-async def _read(request: Request, search: params.Search) -> tuple[int, Pairs]:
-    """One page of the search and the exact number of matches."""
-    if search.impossible:
+def _page_read(request: Request) -> Read | None:
+    """The page the summary and list routes show, read with the key; nothing when a parameter
+    is bad (the route answers 400) or no stored invoice can match."""
+    customer_number = request.path_params["customerNumber"]
+    try:
+        search = _parse(request, customer_number)
+    except ApiError:
+        return None
+    if search.impossible or not params.can_be_key(customer_number):
+        return None
+    return Read(PageOf(search.query, search.page, search.page_size))
+
+
+def _page(found: Found) -> tuple[int, list[StoredInvoice]]:
+    """The page read with the key: none when no stored invoice can match the search."""
+    if found.page is None:
         return 0, []
-    page = await queries.search(
-        context(request).engine, search.query, page=search.page, page_size=search.page_size
-    )
-    return page.total, [(stored, stored.invoice()) for stored in page.items]
+    return found.page.total, found.page.items
+
+
+def _pairs(items: list[StoredInvoice]) -> Pairs:
+    return [(stored, stored.invoice()) for stored in items]
 
 
 def _paging_headers(search: params.Search, total: int) -> dict[str, str]:
@@ -72,35 +95,44 @@ def _paging_headers(search: params.Search, total: int) -> dict[str, str]:
 
 
 @router.get("/summary/{customerNumber}")
+@reads(_page_read)
 async def invoice_summary(
-    request: Request, principal: Caller, customer_number: CustomerNumber
+    request: Request, principal: Caller, customer_number: CustomerNumber, found: Fetched
 ) -> Response:
     """A page of invoice summaries, newest first (seed `getInvoiceSummary`)."""
     require_customer(principal, customer_number)
     search = _parse(request, customer_number)
     chosen = media.negotiate(request.headers.get("accept"), media.DATA_TYPES)
-    total, items = await _read(request, search)
+    total, items = _page(found)
     headers = _paging_headers(search, total)
     if _is_xml(chosen):
-        return _respond(xml.summary_xml(items), chosen, headers)
-    body = views.summary_page(items, total, search.page, search.page_size)
+        return _respond(xml.summary_xml(_pairs(items)), chosen, headers)
+    rendered = render_cache(request).fragments((DIALECT.name, "summary"), items, _summary_json)
+    body = views.summary_page(rendered, total, search.page, search.page_size)
     return _respond(views.dump_json(body), chosen, headers)
 
 
+def _summary_json(stored: StoredInvoice) -> bytes:
+    return views.dump_json(views.summary_item(stored, stored.invoice()))
+
+
 @router.get("/list/{customerNumber}")
+@reads(_page_read)
 async def invoice_list(
-    request: Request, principal: Caller, customer_number: CustomerNumber
+    request: Request, principal: Caller, customer_number: CustomerNumber, found: Fetched
 ) -> Response:
     """A page of full invoice details (seed `listInvoices`)."""
     require_customer(principal, customer_number)
     serials = not params.exclude_serial_tracking(request.query_params)
     search = _parse(request, customer_number)
     chosen = media.negotiate(request.headers.get("accept"), media.DATA_TYPES)
-    total, items = await _read(request, search)
+    total, items = _page(found)
     headers = _paging_headers(search, total)
     if _is_xml(chosen):
-        return _respond(xml.list_xml(items, serials=serials), chosen, headers)
-    body = views.list_page(items, total, serials=serials)
+        return _respond(xml.list_xml(_pairs(items), serials=serials), chosen, headers)
+    view = partial(_detail_json, serials=serials)
+    rendered = render_cache(request).fragments((DIALECT.name, "detail", serials), items, view)
+    body = views.list_page(rendered, total)
     return _respond(views.dump_json(body), chosen, headers)
 
 
@@ -140,14 +172,16 @@ async def invoice_detail(
     chosen = media.negotiate(request.headers.get("accept"), media.DATA_TYPES)
     if not found.exists:
         raise invoice_not_found()
-    cache = render_cache(request)
-    if _is_xml(chosen):
-        body = found.render(cache, lambda s: xml.detail_xml(s, s.invoice(), serials=serials))
-    else:
-        body = found.render(
-            cache, lambda s: views.dump_json(views.detail(s, s.invoice(), serials=serials))
-        )
-    return _respond(body, chosen)
+    view = partial(_detail_xml if _is_xml(chosen) else _detail_json, serials=serials)
+    return _respond(found.render(render_cache(request), view), chosen)
+
+
+def _detail_json(stored: StoredInvoice, *, serials: bool) -> bytes:
+    return views.dump_json(views.detail(stored, stored.invoice(), serials=serials))
+
+
+def _detail_xml(stored: StoredInvoice, *, serials: bool) -> bytes:
+    return xml.detail_xml(stored, stored.invoice(), serials=serials)
 
 
 @router.get("/pdf/{customerNumber}/{invoiceNumber}")

@@ -17,6 +17,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+import orjson
+
 from invoiceport.invoices.schemas import Address, CanonicalInvoice, Line, StoredInvoice
 from invoiceport.web import dump_json_numbers
 
@@ -173,21 +175,11 @@ def detail(stored: StoredInvoice, invoice: CanonicalInvoice, *, serials: bool = 
     return body
 
 
-def summary_page(
-    items: list[tuple[StoredInvoice, CanonicalInvoice]], total: int, page: int, page_size: int
-) -> JsonObject:
-    return {
-        "totalCount": total,
-        "page": page,
-        "pageSize": page_size,
-        "invoices": [summary_item(stored, invoice) for stored, invoice in items],
-    }
+def summary_page(items: list[orjson.Fragment], total: int, page: int, page_size: int) -> JsonObject:
+    """The seed's summary page around its items, each already rendered (`summary_item`)."""
+    return {"totalCount": total, "page": page, "pageSize": page_size, "invoices": items}
 
 
-def list_page(
-    items: list[tuple[StoredInvoice, CanonicalInvoice]], total: int, *, serials: bool
-) -> JsonObject:
-    return {
-        "totalCount": total,
-        "invoices": [detail(stored, invoice, serials=serials) for stored, invoice in items],
-    }
+def list_page(items: list[orjson.Fragment], total: int) -> JsonObject:
+    """The seed's list page around its items, each an already rendered `detail`."""
+    return {"totalCount": total, "invoices": items}

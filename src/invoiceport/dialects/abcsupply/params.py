@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 
 from invoiceport.dialects.abcsupply.errors import bad_request
+from invoiceport.kit.params import shown, whole_number
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_NUMBER = 10_000_000
@@ -20,7 +21,6 @@ _DATE_TIME = re.compile(
     r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|z|[+-]\d{2}:\d{2})", re.ASCII
 )
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
-_INTEGER = re.compile(r"\+?\d{1,12}", re.ASCII)
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,10 +29,6 @@ class HistoryParams:
     end: datetime | None
     page: int
     page_size: int
-
-
-def _shown(value: str) -> str:
-    return repr(value[:40] + ("..." if len(value) > 40 else ""))
 
 
 def parse_moment(name: str, value: str, *, end: bool) -> datetime:
@@ -46,21 +42,14 @@ def parse_moment(name: str, value: str, *, end: bool) -> datetime:
             return day + timedelta(days=1, microseconds=-1) if end else day
     except (ValueError, OverflowError):
         pass
-    raise bad_request(
-        f"{name}: expected a date-time like 2024-01-31T00:00:00Z, got {_shown(value)}"
-    )
+    raise bad_request(f"{name}: expected a date-time like 2024-01-31T00:00:00Z, got {shown(value)}")
 
 
 def parse_int(name: str, value: str | None, default: int, maximum: int) -> int:
-    if value is None:
-        return default
-    text = value.strip()
-    number = int(text) if _INTEGER.fullmatch(text) else None
-    if number is None or not 1 <= number <= maximum:
-        raise bad_request(
-            f"{name}: expected a whole number from 1 to {maximum}, got {_shown(value)}"
-        )
-    return number
+    """A whole number from 1 to `maximum` (a leading `+` allowed; blank is a 400)."""
+    return whole_number(
+        name, value, default=default, low=1, high=maximum, empty_is_default=False, plus_sign=True
+    )
 
 
 def parse_history(query: Mapping[str, str], max_page_size: int) -> HistoryParams:
@@ -69,7 +58,7 @@ def parse_history(query: Mapping[str, str], max_page_size: int) -> HistoryParams
     end = parse_moment("endDate", raw_end, end=True) if raw_end is not None else None
     if start is not None and end is not None and start > end:
         raise bad_request(
-            f"startDate {_shown(raw_start or '')} is after endDate {_shown(raw_end or '')}"
+            f"startDate {shown(raw_start or '')} is after endDate {shown(raw_end or '')}"
         )
     return HistoryParams(
         start,

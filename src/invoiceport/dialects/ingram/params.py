@@ -14,10 +14,9 @@ from dataclasses import dataclass
 from starlette.requests import Request
 
 from invoiceport.dialects.ingram.errors import IngramError
+from invoiceport.kit.params import CONTROL_CHARS, MAX_KEY
 
-MAX_KEY = 64  # the canonical key's limit: nothing longer can exist
 _COUNTRY = re.compile(r"^[A-Za-z]{2}$")
-CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f]")
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,11 +19,12 @@ from invoiceport.context import context
 from invoiceport.dialects.ingram import views
 from invoiceport.dialects.ingram.dialect import DIALECT
 from invoiceport.dialects.ingram.errors import IngramError
-from invoiceport.dialects.ingram.params import CONTROL_CHARS, InvoiceRequest, parse
+from invoiceport.dialects.ingram.params import InvoiceRequest, parse
 from invoiceport.invoices import queries
 from invoiceport.invoices.queries import InvoiceQuery
 from invoiceport.invoices.schemas import CanonicalInvoice, StoredInvoice
 from invoiceport.kit import Caller, Fetched, Found, Read, reads, route_class
+from invoiceport.kit.params import CONTROL_CHARS
 from invoiceport.partners.schemas import Principal
 from invoiceport.reads.service import ByNumber
 from invoiceport.web import JSONBytesResponse

@@ -8,14 +8,13 @@ no stored invoice can have (control characters, over 255 characters) matches not
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date
 
 from starlette.datastructures import QueryParams
 
-from invoiceport.dialects.scansource.errors import bad_parameter
 from invoiceport.invoices.queries import InvoiceQuery
+from invoiceport.kit.params import can_be_key, can_be_stored, iso_date, whole_number
 from invoiceport.web import parse_bool
 
 ENVIRONMENT = "production"
@@ -23,12 +22,6 @@ ENVIRONMENT = "production"
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE = 2_147_483_647
-MAX_TEXT = 255  # the canonical model's limit for these text fields
-MAX_KEY = 64  # the canonical model's limit for invoice and customer numbers
-
-_DIGITS = re.compile(r"[0-9]{1,12}")
-_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,48 +35,17 @@ class Search:
     """True when a filter can match no stored invoice, so the store need not be asked."""
 
 
-def _show(value: str) -> str:
-    return repr(value[:40] + ("..." if len(value) > 40 else ""))
-
-
 def parse_int(params: QueryParams, name: str, default: int, low: int, high: int) -> int:
-    raw = params.get(name)
-    if raw is None or raw == "":
-        return default
-    text = raw.strip()
-    if not _DIGITS.fullmatch(text) or not low <= int(text) <= high:
-        raise bad_parameter(
-            f"{name}: expected a whole number from {low} to {high}, got {_show(raw)}"
-        )
-    return int(text)
+    return whole_number(name, params.get(name), default=default, low=low, high=high)
 
 
 def parse_date(params: QueryParams, name: str) -> date | None:
-    raw = params.get(name)
-    if raw is None or raw.strip() == "":
-        return None
-    text = raw.strip()
-    try:
-        if not _DATE.fullmatch(text):
-            raise ValueError(text)
-        return date.fromisoformat(text)
-    except ValueError:
-        raise bad_parameter(f"{name}: expected a date YYYY-MM-DD, got {_show(raw)}") from None
+    return iso_date(name, params.get(name))
 
 
 def _text(params: QueryParams, name: str) -> str | None:
     raw = params.get(name)
     return None if raw is None or raw == "" else raw
-
-
-def can_be_stored(value: str, limit: int = MAX_TEXT) -> bool:
-    """Whether a stored invoice could hold this value (the canonical model's text rules)."""
-    return len(value) <= limit and not _CONTROL.search(value)
-
-
-def can_be_key(value: str) -> bool:
-    """Whether an invoice or customer number with this text can exist at all."""
-    return 0 < len(value) <= MAX_KEY and value == value.strip() and can_be_stored(value)
 
 
 def parse_search(params: QueryParams, customer_number: str, max_page_size: int) -> Search:

@@ -29,6 +29,7 @@ from invoiceport.kit import (
     render_cache,
     route_class,
 )
+from invoiceport.kit.params import can_be_key
 from invoiceport.partners.schemas import Principal
 from invoiceport.pdf.http import stored_invoice_pdf
 from invoiceport.reads.service import ByKey, PageOf
@@ -70,7 +71,7 @@ def _page_read(request: Request) -> Read | None:
         search = _parse(request, customer_number)
     except ApiError:
         return None
-    if search.impossible or not params.can_be_key(customer_number):
+    if search.impossible or not can_be_key(customer_number):
         return None
     return Read(PageOf(search.query, search.page, search.page_size))
 
@@ -142,7 +143,7 @@ def _detail_read(request: Request) -> Read | None:
     query or Accept header is bad (the route answers 400 or 406)."""
     customer_number = request.path_params["customerNumber"]
     invoice_number = request.path_params["invoiceNumber"]
-    if not (params.can_be_key(customer_number) and params.can_be_key(invoice_number)):
+    if not (can_be_key(customer_number) and can_be_key(invoice_number)):
         return None
     lookup = ByKey(params.ENVIRONMENT, customer_number, invoice_number)
     if not request.url.path.startswith("/api/invoice/detail/"):

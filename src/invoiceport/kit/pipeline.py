@@ -17,6 +17,7 @@ from __future__ import annotations
 import inspect
 from collections.abc import Awaitable, Callable, Coroutine, Hashable
 from dataclasses import dataclass
+from datetime import date
 from typing import Annotated, Any, TypeVar, get_args, get_origin, get_type_hints
 
 from fastapi import Depends, Request
@@ -91,12 +92,15 @@ class Found:
         body: bytes | None,
         read: Read | None,
         page: Page | None = None,
+        dated: date | None = None,
     ) -> None:
         self.invoice = invoice
         self._body = body  # its view, cached: the document was not read again
         self._read = read
         self.page = page
         """The page a `PageOf` lookup asked for (None when the partner is not granted)."""
+        self.dated = dated
+        """The invoice's date (an open order's: its order date), known without its document."""
 
     @property
     def exists(self) -> bool:
@@ -158,7 +162,7 @@ async def _access(request: Request, dialect: Dialect, read: Read | None) -> tupl
             check_scope(found.principal, credential.scope)
         except AuthError as exc:
             raise ApiError(exc.status_code, exc.message, headers=exc.headers) from None
-    return found, Found(found.invoice, body, read, found.page)
+    return found, Found(found.invoice, body, read, found.page, found.dated)
 
 
 def render_cache(request: Request) -> RenderCache:

@@ -131,6 +131,8 @@ def detail(kind: Kind, match: Match | None, known: bool) -> Select[Any]:
             invoices.c.version,
             invoices.c.created_at,
             invoices.c.updated_at,
+            invoices.c.invoice_date,
+            invoices.c.order_date,
         )
         .select_from(cred.outerjoin(invoices, _match(cred, match)))
         .order_by(invoices.c.id)

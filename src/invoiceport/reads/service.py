@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Literal
 
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -88,6 +88,8 @@ class Access:
     """Set when the invoice is the `known` version: its document was not read again."""
     page: Page | None = None
     """The page asked for, when the partner is granted every account of its query."""
+    dated: date | None = None
+    """The invoice's date (an open order's: its order date), read even when `unchanged`."""
 
 
 def _principal(presented: Presented, row: Mapping[str, Any] | None) -> Principal | None:
@@ -155,9 +157,11 @@ async def access(
     principal = _principal(presented, row)
     if principal is None or row is None or match is None or row["id"] is None:
         return Access(principal)
+    order_date = row["order_date"]
+    dated = row["invoice_date"] or (order_date.date() if order_date is not None else None)
     if row["document"] is None:
-        return Access(principal, unchanged=(row["version"], row["updated_at"]))
-    return Access(principal, _stored(row))
+        return Access(principal, unchanged=(row["version"], row["updated_at"]), dated=dated)
+    return Access(principal, _stored(row), dated=dated)
 
 
 async def _page(engine: AsyncEngine, presented: Presented, now: datetime, lookup: PageOf) -> Access:

@@ -23,11 +23,11 @@ from invoiceport.dialects.ingram.params import InvoiceRequest, parse
 from invoiceport.invoices import queries
 from invoiceport.invoices.queries import InvoiceQuery
 from invoiceport.invoices.schemas import CanonicalInvoice, StoredInvoice
-from invoiceport.kit import Caller, Fetched, Found, Read, reads, route_class
+from invoiceport.kit import Caller, Fetched, Found, Read, reads, render_cache, route_class
 from invoiceport.kit.params import CONTROL_CHARS
 from invoiceport.partners.schemas import Principal
 from invoiceport.reads.service import ByNumber
-from invoiceport.web import JSONBytesResponse
+from invoiceport.web import JSONBytesResponse, dump_json
 
 
 def months_before(day: date, months: int) -> date:
@@ -41,6 +41,10 @@ def months_before(day: date, months: int) -> date:
 def within_lookback(invoice: CanonicalInvoice, cutoff: date) -> bool:
     """Shown when its invoice date (an open order: its order date) is on or after the cutoff."""
     when = invoice.invoice_date or (invoice.order_date.date() if invoice.order_date else None)
+    return dated_within(when, cutoff)
+
+
+def dated_within(when: date | None, cutoff: date) -> bool:
     return when is None or when >= cutoff
 
 
@@ -55,34 +59,40 @@ def _read(environment: str) -> Callable[[Request], Read | None]:
             return None
         if CONTROL_CHARS.search(wanted.invoice_number):
             return None  # stored numbers never have control characters (PostgreSQL: not NUL)
-        return Read(ByNumber(environment, wanted.invoice_number, wanted.customer_number))
+        lookup = ByNumber(environment, wanted.invoice_number, wanted.customer_number)
+        key = (DIALECT.name, environment, wanted.customer_number, wanted.invoice_number)
+        return Read(lookup, key)
 
     return plan
 
 
-async def find_invoice(
-    request: Request, environment: str, wanted: InvoiceRequest, stored: StoredInvoice | None
+def _cutoff(request: Request) -> date:
+    months = context(request).settings.ingram_lookback_months
+    return months_before(now(request).date(), months)
+
+
+async def by_sales_order(
+    request: Request, environment: str, wanted: InvoiceRequest
 ) -> CanonicalInvoice | None:
-    """By invoice number (`stored`, read with the token); failing that, the newest invoice of
-    that sales order (the seed: "invoice information is returned by querying an Ingram Micro
-    sales order number or invoice number")."""
+    """The newest invoice of the sales order (the seed: "invoice information is returned by
+    querying an Ingram Micro sales order number or invoice number"), within the lookback."""
     if CONTROL_CHARS.search(wanted.invoice_number):
         return None  # stored numbers never have control characters (PostgreSQL: not even NUL)
-    if stored is None:
-        query = InvoiceQuery(
-            environment=environment,
-            customer_numbers=(wanted.customer_number,),
-            bill_to_accounts=(wanted.customer_number,),
-            sales_order_number=wanted.invoice_number,
-        )
-        page = await queries.search(context(request).engine, query, page=1, page_size=1)
-        stored = page.items[0] if page.items else None
-    if stored is None:
+    query = InvoiceQuery(
+        environment=environment,
+        customer_numbers=(wanted.customer_number,),
+        bill_to_accounts=(wanted.customer_number,),
+        sales_order_number=wanted.invoice_number,
+    )
+    page = await queries.search(context(request).engine, query, page=1, page_size=1)
+    if not page.items:
         return None
-    invoice = stored.invoice()
-    months = context(request).settings.ingram_lookback_months
-    cutoff = months_before(now(request).date(), months)
-    return invoice if within_lookback(invoice, cutoff) else None
+    invoice = page.items[0].invoice()
+    return invoice if within_lookback(invoice, _cutoff(request)) else None
+
+
+def _found_json(stored: StoredInvoice) -> bytes:
+    return dump_json(views.found(stored.invoice()))
 
 
 async def _answer(
@@ -96,7 +106,12 @@ async def _answer(
     if not principal.may_see(wanted.customer_number):
         message = f"customer number {wanted.customer_number} is not granted to this client"
         raise IngramError(403, message)
-    invoice = await find_invoice(request, environment, wanted, found.invoice)
+    if found.exists:  # by invoice number, read with the token
+        if dated_within(found.dated, _cutoff(request)):
+            rendered = found.render(render_cache(request), _found_json)
+            return Response(rendered, media_type=JSONBytesResponse.media_type)
+        return JSONBytesResponse(views.not_found())
+    invoice = await by_sales_order(request, environment, wanted)
     body = views.not_found() if invoice is None else views.found(invoice)
     return JSONBytesResponse(body)
 

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 import httpx
 import pytest
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy import select
 
@@ -28,17 +28,20 @@ def _render(
 
 def add_probe(app: FastAPI) -> None:
     """Routes as a dialect declares them (the kit authenticates, or renders the refusal): one
-    without a scope, and one for each scope a client can hold."""
+    without a scope, and one for each scope a client can hold. Each checks the grant of the
+    account named by `?account=`, as a dialect route checks the one account it serves."""
     for scope in (None, *ALL_SCOPES):
         dialect = Dialect("probe", Bearer(scope), _render, prefixes=("/probe",))
         router = APIRouter(route_class=kit.route_class(dialect))
 
         @router.get("/probe" if scope is None else f"/probe/{scope}")
-        async def probe(who: kit.Caller) -> JSONResponse:
+        @kit.reads(lambda request: kit.Read(account=request.query_params.get("account")))
+        async def probe(request: Request, who: kit.Caller) -> JSONResponse:
+            account = request.query_params.get("account")
             return JSONResponse(
                 {
                     "partner_id": who.partner_id,
-                    "customers": sorted(who.customer_numbers),
+                    "granted": account is not None and who.may_see(account),
                     "scopes": sorted(who.scopes),
                     "client_id": who.client_id,
                 }
@@ -58,14 +61,15 @@ async def test_a_valid_token_gives_the_partner(probe: tuple[FastAPI, httpx.Async
     _app, http = probe
     client = await new_client(http, ["C100", "C200"])
     token = await token_for(http, client)
-    response = await http.get("/probe", headers=bearer(token))
-    assert response.status_code == 200, response.text
-    assert response.json() == {
-        "partner_id": client.partner_id,
-        "customers": ["C100", "C200"],
-        "scopes": ["invoice.history.read", "invoice.webhooks.manage"],
-        "client_id": client.client_id,
-    }
+    for account, granted in (("C100", True), ("C200", True), ("C300", False)):
+        response = await http.get("/probe", params={"account": account}, headers=bearer(token))
+        assert response.status_code == 200, response.text
+        assert response.json() == {
+            "partner_id": client.partner_id,
+            "granted": granted,
+            "scopes": ["invoice.history.read", "invoice.webhooks.manage"],
+            "client_id": client.client_id,
+        }
     lower = await http.get("/probe", headers={"Authorization": f"bearer {token}"})
     assert lower.status_code == 200  # the scheme name is case-insensitive (RFC 6750)
 

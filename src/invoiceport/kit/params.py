@@ -7,14 +7,19 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from invoiceport.invoices.keys import CONTROL_CHARS, MAX_KEY, MAX_TEXT, can_be_key, can_be_stored
 from invoiceport.web import ApiError
 
-MAX_KEY = 64
-"""The canonical model's limit for invoice and customer numbers: nothing longer can exist."""
-MAX_TEXT = 255
-"""The canonical model's limit for other text fields (order and PO numbers...)."""
-CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f]")
-"""No stored key or text has one (and PostgreSQL text cannot hold NUL)."""
+__all__ = [
+    "CONTROL_CHARS",
+    "MAX_KEY",
+    "MAX_TEXT",
+    "can_be_key",
+    "can_be_stored",
+    "iso_date",
+    "shown",
+    "whole_number",
+]
 
 _DIGITS = re.compile(r"[0-9]{1,12}")
 _SIGNED_DIGITS = re.compile(r"\+?[0-9]{1,12}")
@@ -59,13 +64,3 @@ def iso_date(name: str, raw: str | None) -> date | None:
         return date.fromisoformat(text)
     except ValueError:
         raise ApiError(400, f"{name}: expected a date YYYY-MM-DD, got {shown(raw)}") from None
-
-
-def can_be_stored(value: str, limit: int = MAX_TEXT) -> bool:
-    """Whether a stored invoice could hold this value (the canonical model's text rules)."""
-    return len(value) <= limit and not CONTROL_CHARS.search(value)
-
-
-def can_be_key(value: str) -> bool:
-    """Whether an invoice or customer number with this text can exist at all."""
-    return 0 < len(value) <= MAX_KEY and value == value.strip() and can_be_stored(value)

@@ -61,11 +61,12 @@ async def fetched(request: Request) -> Found:  # pragma: no cover - never called
 
 @dataclass(frozen=True, slots=True)
 class Read:
-    """What a route reads with the credential: the lookup and the render-cache key of the view
-    it will make (None: not cached)."""
+    """What a route reads with the credential: the lookup, the render-cache key of the view it
+    will make (None: not cached) and the one account whose grant it checks (`may_see`)."""
 
-    lookup: Lookup
+    lookup: Lookup | None = None
     cache_key: Hashable | None = None
+    account: str | None = None
 
 
 ReadPlan = Callable[[Request], Read | None]
@@ -148,12 +149,18 @@ async def _access(request: Request, dialect: Dialect, read: Read | None) -> tupl
     key = read.cache_key if read is not None else None
     known = ctx.render_cache.stamp(key) if key is not None else None
     seconds = ctx.settings.db_timeout_seconds
-    found = await access(ctx.engine, presented, now(request), lookup, known, seconds=seconds)
+    account = read.account if read is not None else None
+    when = now(request)
+    found = await access(
+        ctx.engine, presented, when, lookup, known, account=account, seconds=seconds
+    )
     body = None
     if found.unchanged is not None and key is not None:
         body = ctx.render_cache.cached(key, found.unchanged)
         if body is None:  # evicted while we read: read the document after all
-            found = await access(ctx.engine, presented, now(request), lookup, seconds=seconds)
+            found = await access(
+                ctx.engine, presented, when, lookup, account=account, seconds=seconds
+            )
     if found.principal is None:
         raise _refused(dialect)
     credential = dialect.credential

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, delete, func, insert, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from invoiceport.partners.schemas import ApiKeyInfo, OAuthClientInfo, Partner
@@ -121,23 +121,6 @@ async def api_key_exists(conn: AsyncConnection, partner_id: int, key_id: int) ->
         api_keys.c.id == key_id, api_keys.c.partner_id == partner_id
     )
     return (await conn.execute(query)).first() is not None
-
-
-GRANT_SEPARATOR = "\n"  # customer numbers have no control characters (invoices.schemas.KeyPart)
-
-
-def granted_customers(partner_id: ColumnElement[int]) -> ColumnElement[str | None]:
-    """The partner's customer numbers as one string, so a credential lookup is one round trip
-    returning one row (a partner may hold thousands of grants)."""
-    return (
-        select(func.aggregate_strings(partner_customers.c.customer_number, GRANT_SEPARATOR))
-        .where(partner_customers.c.partner_id == partner_id)
-        .scalar_subquery()
-    )
-
-
-def split_grants(joined: str | None) -> list[str]:
-    return sorted(joined.split(GRANT_SEPARATOR)) if joined else []
 
 
 async def insert_oauth_client(

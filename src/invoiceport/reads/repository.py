@@ -35,7 +35,6 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from invoiceport.db import UTCDateTime, fetch
 from invoiceport.invoices.repository import InvoiceQuery, count_scope, filtered, page_order
 from invoiceport.invoices.tables import invoice_counts, invoices
-from invoiceport.partners.repository import granted_customers
 from invoiceport.partners.tables import api_keys, oauth_clients, oauth_tokens, partner_customers
 
 Kind = Literal["api_key", "bearer"]
@@ -71,10 +70,13 @@ def credential(kind: Kind) -> Subquery:
     return query.subquery("credential")
 
 
-def _credential_columns(cred: Subquery) -> tuple[ColumnElement[Any], ...]:
+def _credential_columns(cred: Subquery, grant: bool) -> tuple[ColumnElement[Any], ...]:
+    """The credential, and with `grant` whether its partner is granted `:grant_account` (the
+    one account a route checks: an indexed lookup, however many accounts a partner holds)."""
     c = cred.c
-    granted = granted_customers(c.partner_id).label("granted")
-    return (c.partner_id, c.secret_hash, c.scopes, c.client_id, granted)
+    account = bindparam("grant_account", type_=String)
+    granted: ColumnElement[Any] = _granted(c.partner_id, account) if grant else null()
+    return (c.partner_id, c.secret_hash, c.scopes, c.client_id, granted.label("granted"))
 
 
 def _granted(partner_id: ColumnElement[int], account: ColumnElement[str]) -> ColumnElement[bool]:
@@ -118,14 +120,15 @@ def _match(cred: Subquery, match: Match) -> ColumnElement[bool]:
 
 
 @cache
-def detail(kind: Kind, match: Match | None, known: bool) -> Select[Any]:
-    """The credential and, with `match`, the first invoice (by id) it may see there."""
+def detail(kind: Kind, match: Match | None, known: bool, grant: bool) -> Select[Any]:
+    """The credential (and its grant of `:grant_account`) and, with `match`, the first invoice
+    (by id) it may see there."""
     cred = credential(kind)
     if match is None:
-        return select(*_credential_columns(cred))
+        return select(*_credential_columns(cred, grant))
     return (
         select(
-            *_credential_columns(cred),
+            *_credential_columns(cred, grant),
             invoices.c.id,
             _document(known).label("document"),
             invoices.c.version,
@@ -173,13 +176,13 @@ def _total(query: InvoiceQuery, guard: ColumnElement[bool]) -> ColumnElement[Any
 
 
 def page(
-    kind: Kind, query: InvoiceQuery, limit: int, *, by_order_date: bool, items: bool
+    kind: Kind, query: InvoiceQuery, limit: int, *, by_order_date: bool, items: bool, grant: bool
 ) -> Select[Any]:
     """The credential, the exact total of `query` and, with `items`, its first `limit` matches
     newest first; nothing of the query is read unless every account it names is granted."""
     cred = credential(kind)
     guard = _all_granted(kind, (*query.customer_numbers, *query.bill_to_accounts))
-    columns = (*_credential_columns(cred), _total(query, guard).label("total"))
+    columns = (*_credential_columns(cred, grant), _total(query, guard).label("total"))
     if not items:
         return select(*columns)
     order = page_order(by_order_date, oldest_first=False)

@@ -19,11 +19,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from invoiceport.db import read_connection
 from invoiceport.invoices import repository as invoice_repository
+from invoiceport.invoices.keys import can_be_key
 from invoiceport.invoices.queries import InvoiceQuery, Page
 from invoiceport.invoices.schemas import StoredInvoice
 from invoiceport.oauth.tokens import MAX_TOKEN
 from invoiceport.partners import credentials
-from invoiceport.partners.repository import split_grants
 from invoiceport.partners.schemas import Principal
 from invoiceport.partners.service import plausible_secret
 from invoiceport.reads import repository
@@ -92,15 +92,18 @@ class Access:
     """The invoice's date (an open order's: its order date), read even when `unchanged`."""
 
 
-def _principal(presented: Presented, row: Mapping[str, Any] | None) -> Principal | None:
+def _principal(
+    presented: Presented, row: Mapping[str, Any] | None, account: str | None
+) -> Principal | None:
     if row is None or row["partner_id"] is None:
         return None
     if not credentials.matches(presented.secret, row["secret_hash"]):
         return None
     scopes = row["scopes"]
+    granted = frozenset([account]) if account is not None and row["granted"] else frozenset()
     return Principal(
         partner_id=row["partner_id"],
-        customer_numbers=frozenset(split_grants(row["granted"])),
+        customer_numbers=granted,
         scopes=frozenset(scopes.split()) if scopes else frozenset(),
         client_id=row["client_id"],
     )
@@ -113,10 +116,12 @@ def _stored(row: Mapping[str, Any]) -> StoredInvoice:
     return StoredInvoice(row["id"], document, row["version"], row["created_at"], row["updated_at"])
 
 
-def _params(presented: Presented, now: datetime) -> dict[str, Any]:
+def _params(presented: Presented, now: datetime, account: str | None) -> dict[str, Any]:
     params: dict[str, Any] = {"secret_hash": credentials.digest(presented.secret)}
     if presented.kind == "bearer":
         params["now"] = now
+    if account is not None:
+        params["grant_account"] = account
     return params
 
 
@@ -127,15 +132,19 @@ async def access(
     lookup: Lookup | None = None,
     known: Stamp | None = None,
     *,
+    account: str | None = None,
     seconds: float = 5.0,
 ) -> Access:
     """The partner behind `presented` and, when asked, what it may see of `lookup`; an
-    invoice is read within `seconds` (the database timeout)."""
+    invoice is read within `seconds` (the database timeout). The principal's `customer_numbers`
+    hold `account` when its partner is granted it: the one account the route checks."""
     if not presented.plausible():
         return Access(None)
+    if account is not None and not can_be_key(account):
+        account = None  # no such account can be granted (nor reach a query: NUL)
     if isinstance(lookup, PageOf):
-        return await _page(engine, presented, now, lookup)
-    params = _params(presented, now)
+        return await _page(engine, presented, now, lookup, account)
+    params = _params(presented, now, account)
     match: repository.Match | None = None
     if isinstance(lookup, ByKey):
         match = "key"
@@ -151,10 +160,10 @@ async def access(
             params["account"] = lookup.account
     if known is not None:
         params.update(known_version=known[0], known_updated_at=known[1])
-    statement = repository.detail(presented.kind, match, known is not None)
+    statement = repository.detail(presented.kind, match, known is not None, account is not None)
     rows = await repository.rows(engine, statement, params, seconds)
     row = rows[0] if rows else None
-    principal = _principal(presented, row)
+    principal = _principal(presented, row, account)
     if principal is None or row is None or match is None or row["id"] is None:
         return Access(principal)
     order_date = row["order_date"]
@@ -164,7 +173,9 @@ async def access(
     return Access(principal, _stored(row), dated=dated)
 
 
-async def _page(engine: AsyncEngine, presented: Presented, now: datetime, lookup: PageOf) -> Access:
+async def _page(
+    engine: AsyncEngine, presented: Presented, now: datetime, lookup: PageOf, account: str | None
+) -> Access:
     """A first page in one statement (credential, total, rows); a later one asks for the
     credential and the total first, then reads the rows from the nearer end."""
     first = lookup.page == 1
@@ -174,10 +185,12 @@ async def _page(engine: AsyncEngine, presented: Presented, now: datetime, lookup
         lookup.page_size,
         by_order_date=lookup.by_order_date,
         items=first,
+        grant=account is not None,
     )
+    params = _params(presented, now, account)
     async with read_connection(engine) as conn:
-        rows = [row._mapping for row in await conn.execute(statement, _params(presented, now))]
-    principal = _principal(presented, rows[0] if rows else None)
+        rows = [row._mapping for row in await conn.execute(statement, params)]
+    principal = _principal(presented, rows[0] if rows else None, account)
     if principal is None:
         return Access(None)
     total = int(rows[0]["total"])

@@ -59,13 +59,14 @@ def _history(request: Request) -> tuple[InvoiceQuery, HistoryParams]:
     return query, params
 
 
-def _history_read(request: Request) -> Read | None:
+def _history_read(request: Request) -> Read:
     """The page of the history route, read with the token (nothing when a parameter is bad)."""
+    account = request.path_params["billToAccount"]
     try:
         query, params = _history(request)
     except ApiError:
-        return None
-    return Read(PageOf(query, params.page, params.page_size, by_order_date=True))
+        return Read(account=account)
+    return Read(PageOf(query, params.page, params.page_size, by_order_date=True), account=account)
 
 
 def _item_json(stored: StoredInvoice) -> bytes:

@@ -58,10 +58,11 @@ def _read(environment: str) -> Callable[[Request], Read | None]:
         except IngramError:
             return None
         if CONTROL_CHARS.search(wanted.invoice_number):
-            return None  # stored numbers never have control characters (PostgreSQL: not NUL)
+            # Stored numbers never have control characters (PostgreSQL: not NUL): no lookup.
+            return Read(account=wanted.customer_number)
         lookup = ByNumber(environment, wanted.invoice_number, wanted.customer_number)
         key = (DIALECT.name, environment, wanted.customer_number, wanted.invoice_number)
-        return Read(lookup, key)
+        return Read(lookup, key, account=wanted.customer_number)
 
     return plan
 

@@ -63,17 +63,17 @@ def _parse(request: Request, customer_number: str) -> params.Search:
     return params.parse_search(request.query_params, customer_number, limit)
 
 
-def _page_read(request: Request) -> Read | None:
+def _page_read(request: Request) -> Read:
     """The page the summary and list routes show, read with the key; nothing when a parameter
     is bad (the route answers 400) or no stored invoice can match."""
     customer_number = request.path_params["customerNumber"]
     try:
         search = _parse(request, customer_number)
     except ApiError:
-        return None
+        return Read(account=customer_number)
     if search.impossible or not can_be_key(customer_number):
-        return None
-    return Read(PageOf(search.query, search.page, search.page_size))
+        return Read(account=customer_number)
+    return Read(PageOf(search.query, search.page, search.page_size), account=customer_number)
 
 
 def _page(found: Found) -> tuple[int, list[StoredInvoice]]:
@@ -137,25 +137,25 @@ async def invoice_list(
     return _respond(views.dump_json(body), chosen, headers)
 
 
-def _detail_read(request: Request) -> Read | None:
+def _detail_read(request: Request) -> Read:
     """The invoice the detail and PDF routes show, read with the key. Nothing when the path
     holds no possible key (the route then answers 403 or 404 itself); no cache key when the
     query or Accept header is bad (the route answers 400 or 406)."""
     customer_number = request.path_params["customerNumber"]
     invoice_number = request.path_params["invoiceNumber"]
     if not (can_be_key(customer_number) and can_be_key(invoice_number)):
-        return None
+        return Read(account=customer_number)
     lookup = ByKey(params.ENVIRONMENT, customer_number, invoice_number)
     if not request.url.path.startswith("/api/invoice/detail/"):
-        return Read(lookup)
+        return Read(lookup, account=customer_number)
     try:
         serials = not params.exclude_serial_tracking(request.query_params)
         chosen = media.negotiate(request.headers.get("accept"), media.DATA_TYPES)
     except ApiError:
-        return Read(lookup)
+        return Read(lookup, account=customer_number)
     representation = "xml" if _is_xml(chosen) else "json"
     key: Hashable = (DIALECT.name, representation, customer_number, invoice_number, serials)
-    return Read(lookup, key)
+    return Read(lookup, key, account=customer_number)
 
 
 @router.get("/detail/{customerNumber}/{invoiceNumber}")

@@ -130,7 +130,10 @@ def _profile_lines(
         "py-spy on the busiest server worker during one more run of each missed scenario"
         f" ({args.duration} s, not counted in the figures above); self % is the share of"
         " samples in which that function was the one running, total % the share in which it"
-        " was on the stack.",
+        " was on the stack. A Python frame's self time includes the native code it calls:"
+        " `Runner.run` is the event loop (uvloop, in C), asyncpg's `_do_execute` and"
+        " `__do_execute` its Cython protocol (encoding, decoding, socket I/O),"
+        " `RequestResponseCycle.send` uvicorn writing the answer.",
     ]
     for s in misses:
         lines += ["", f"### {s.name}", ""]

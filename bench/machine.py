@@ -42,9 +42,18 @@ def versions(url: str) -> dict[str, str]:
 def server_settings(url: str) -> str:
     """The settings that shape the figures, as the server reads them (its environment is ours
     plus SERVER_ENV). A setting this version does not have is left out: the fast path's switch
-    exists only while `fastpath/` does."""
-    from invoiceport.settings import Settings
+    exists only while `fastpath/` does. The module is looked for where it is and where the
+    package's reorganisation may put it."""
+    import importlib
 
+    for module in ("invoiceport.settings", "invoiceport.platform.settings"):
+        try:
+            Settings = importlib.import_module(module).Settings
+            break
+        except (ImportError, AttributeError):
+            continue
+    else:
+        return "(settings not found)"
     saved = dict(os.environ)
     os.environ.update(SERVER_ENV)
     try:

@@ -17,6 +17,7 @@ import argparse
 import asyncio
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -67,34 +68,41 @@ def log(text: str) -> None:
     print(text, file=sys.stderr, flush=True)
 
 
-async def setup_partner(url: str) -> tuple[str, str, str]:
-    """A fresh partner granted every bench customer; its API key and OAuth client."""
-    from invoiceport.db import create_engine
-    from invoiceport.partners import service
-    from invoiceport.partners.schemas import ALL_SCOPES, PartnerCreate
-    from invoiceport.settings import Settings
+def cli(url: str, *argv: str) -> str:
+    """`invoiceport --database url ...`, its output: the CLI, not the package's modules, so that
+    the bench runs against the code before and after a reorganisation."""
+    command = [str(BIN / "invoiceport"), "--database", url, *argv]
+    env = {**os.environ, "COLUMNS": "500"}  # one line per answer, however long
+    return subprocess.run(command, capture_output=True, text=True, check=True, env=env).stdout
 
-    engine = create_engine(Settings(database_url=url))
-    try:
-        numbers = [dataset.customer(n) for n in range(dataset.CUSTOMERS)]
-        partner = await service.create_partner(
-            engine,
-            PartnerCreate(
-                name=f"bench {datetime.now(UTC):%Y-%m-%d %H:%M:%S}", customer_numbers=numbers
-            ),
-        )
-        key = await service.issue_api_key(engine, partner)
-        client = await service.issue_oauth_client(engine, partner, list(ALL_SCOPES))
-    finally:
-        await engine.dispose()
+
+def printed(output: str, name: str) -> str:
+    """The value of `name=value` in the CLI's output."""
+    match = re.search(rf"\b{name}=(\S+)", output)
+    if match is None:
+        raise SystemExit(f"no {name}= in the CLI's answer: {output!r}")
+    return str(match.group(1))
+
+
+def setup_partner(url: str) -> tuple[str, str, str]:
+    """A fresh partner granted every bench customer; its API key and OAuth client (all scopes)."""
+    grants = [arg for n in range(dataset.CUSTOMERS) for arg in ("--customer", dataset.customer(n))]
+    name = f"bench {datetime.now(UTC):%Y-%m-%d %H:%M:%S}"
+    partner = cli(url, "partner", "create", name, *grants).split()[-1]
+    key = printed(cli(url, "partner", "add-key", partner), "key")
+    client = cli(url, "partner", "add-client", partner)
+
     # What autovacuum would do within a minute or two of these inserts on a running system: the
     # new grant rows become visible to index-only scans, and the planner knows the tables' sizes.
-    conn = await asyncpg.connect(url)
-    try:
-        await conn.execute("VACUUM (ANALYZE) partners, partner_customers, api_keys, oauth_clients")
-    finally:
-        await conn.close()
-    return key.key, client.client_id, client.client_secret
+    async def vacuum() -> None:
+        conn = await asyncpg.connect(url)
+        try:
+            await conn.execute("VACUUM (ANALYZE)")
+        finally:
+            await conn.close()
+
+    asyncio.run(vacuum())
+    return key, printed(client, "client_id"), printed(client, "client_secret")
 
 
 def token(client_id: str, secret: str, scope: str | None = None) -> str:
@@ -235,7 +243,7 @@ def _serve(
         process.stop()
 
 
-async def fresh_database(url: str) -> None:
+async def _recreate(url: str) -> None:
     server, _, name = url.rpartition("/")
     admin = await asyncpg.connect(f"{server}/postgres")
     try:
@@ -243,38 +251,67 @@ async def fresh_database(url: str) -> None:
         await admin.execute(f'CREATE DATABASE "{name}"')
     finally:
         await admin.close()
-    await dataset.migrate(url)
+
+
+def fresh_database(url: str) -> None:
+    asyncio.run(_recreate(url))
+    dataset.migrate(url)
+
+
+async def _documents(url: str, count: int) -> list[str]:
+    """The first `count` stored documents of the dataset (all of the 200k customer), as NDJSON:
+    canonical JSON, exactly what an import of them would store again."""
+    conn = await asyncpg.connect(url)
+    try:
+        records = await conn.fetch("SELECT document FROM invoices ORDER BY id LIMIT $1", count)
+    finally:
+        await conn.close()
+    return [record[0] for record in records]
+
+
+async def _copy_rows(source: str, target: str) -> float:
+    """COPY the invoice rows that the import stored in `source` into `target` (fresh): the
+    records are read first; the seconds returned are the COPY's alone."""
+    conn = await asyncpg.connect(source)
+    try:
+        names = [
+            r[0]
+            for r in await conn.fetch(
+                "SELECT column_name FROM information_schema.columns WHERE table_name = 'invoices'"
+                " AND column_name <> 'id' ORDER BY ordinal_position"
+            )
+        ]
+        listed = ", ".join(f'"{n}"' for n in names)
+        records = [tuple(r) for r in await conn.fetch(f"SELECT {listed} FROM invoices ORDER BY id")]
+    finally:
+        await conn.close()
+    conn = await asyncpg.connect(target)
+    try:
+        begun = time.perf_counter()
+        await conn.copy_records_to_table("invoices", records=records, columns=names)
+        return time.perf_counter() - begun
+    finally:
+        await conn.close()
 
 
 def import_vs_copy(args: argparse.Namespace) -> report.Imported:
-    """`invoiceport import` of the documents vs COPY of the same rows, each into a fresh DB."""
-    count = args.import_docs
-    target = f"{args.url.rpartition('/')[0]}/invoiceport_bench_import"
-    records = dataset.rows(0, count, count * 5, datetime.now(UTC).date())
+    """`invoiceport import` of documents into a fresh database, then a COPY of the rows it stored
+    into another fresh one."""
+    server, count = args.url.rpartition("/")[0], args.import_docs
+    target, copied = f"{server}/invoiceport_bench_import", f"{server}/invoiceport_bench_copy"
     with tempfile.NamedTemporaryFile("w", suffix=".ndjson", delete=False) as f:
-        for record in records:
-            f.write(record[dataset.COLUMNS.index("document")] + "\n")
+        f.writelines(f"{document}\n" for document in asyncio.run(_documents(args.url, count)))
         path = f.name
     command = [str(BIN / "invoiceport"), "--database", target, "import", path, "--no-progress"]
     try:
-        asyncio.run(fresh_database(target))
+        fresh_database(target)
         started = time.perf_counter()
         subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
         imported = time.perf_counter() - started
-        asyncio.run(fresh_database(target))
-
-        async def copy() -> float:
-            conn = await asyncpg.connect(target)
-            try:
-                begun = time.perf_counter()
-                await conn.copy_records_to_table(
-                    "invoices", records=records, columns=dataset.COLUMNS
-                )
-                return time.perf_counter() - begun
-            finally:
-                await conn.close()
-
-        result = report.Imported(count, imported, asyncio.run(copy()))
+        fresh_database(copied)
+        result = report.Imported(
+            args.import_docs, imported, asyncio.run(_copy_rows(target, copied))
+        )
         if args.profile and result.ratio < report.IMPORT_TARGET:
             result.profile = _profile_import(args, target, command)
     finally:
@@ -284,7 +321,7 @@ def import_vs_copy(args: argparse.Namespace) -> report.Imported:
 
 def _profile_import(args: argparse.Namespace, target: str, command: list[str]) -> Profile | None:
     log("  profiling invoiceport import (py-spy --subprocesses)")
-    asyncio.run(fresh_database(target))
+    fresh_database(target)
     out = args.out / "profiles" / f"{args.stamp}-import.speedscope.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     argv = [*profiling.record_argv(out), "--subprocesses", "--", *command]
@@ -310,7 +347,7 @@ def partial(args: argparse.Namespace) -> None:
     """One step on its own, for working on it: figures on stdout, no report file."""
     if args.only == "http":
         asyncio.run(dataset.build(args.url, args.invoices))
-        key, client_id, secret = asyncio.run(setup_partner(args.url))
+        key, client_id, secret = setup_partner(args.url)
         results = run_http(args, key, (client_id, secret))
         by_key = {s.key: s for s in results}
         for s in results:
@@ -384,7 +421,7 @@ def main() -> None:
     log("dataset")
     built = asyncio.run(dataset.build(args.url, args.invoices, rebuild=args.rebuild))
     log(f"  {built}")
-    key, client_id, secret = asyncio.run(setup_partner(args.url))
+    key, client_id, secret = setup_partner(args.url)
     load_before = load_average()
     results = run_http(args, key, (client_id, secret))
     load_after = load_average()

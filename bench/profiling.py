@@ -3,8 +3,10 @@ reduced to the frames that hold the most self time.
 
 py-spy samples the process from outside (`--nonblocking`: it does not stop the process to read
 its stacks, so the load is what it was), 100 times a second, idle threads left out: the
-percentages are of the samples in which the worker was running Python. The speedscope file is
-kept beside the report for a closer look (https://www.speedscope.app).
+percentages are of the samples in which the worker was running (blocking waits that py-spy
+counts as running, `WAITS`, are left out too). A frame's self time includes the native code and
+the system calls made from it. The speedscope file is kept beside the report for a closer look
+(https://www.speedscope.app).
 """
 
 from __future__ import annotations
@@ -21,6 +23,13 @@ from scenarios import Profile
 
 RATE = 100  # samples a second
 TOP = 12
+# Leaf frames that are a thread blocked waiting, which py-spy's idle heuristic sometimes counts as
+# running (seen: uvicorn's worker thread reading its supervisor's pipe, a third of the samples).
+WAITS = {
+    ("Connection._recv", "multiprocessing/connection.py"),
+    ("EpollSelector.select", "selectors.py"),
+    ("Condition.wait", "threading.py"),
+}
 
 
 def py_spy() -> str:
@@ -84,13 +93,18 @@ def read(path: Path, seconds: float) -> Profile:
     synthetic = {
         i for i, f in enumerate(frames) if not f.get("file") and f["name"].startswith("process ")
     }
+    waits = {
+        i
+        for i, f in enumerate(frames)
+        if any(f["name"] == n and f.get("file", "").endswith(w) for n, w in WAITS)
+    }
     self_time: Counter[int] = Counter()
     total_time: Counter[tuple[str, str]] = Counter()
     samples = 0
     for profile in data["profiles"]:
         for sampled in profile["samples"]:
             stack = [i for i in sampled if i not in synthetic]
-            if not stack:
+            if not stack or stack[-1] in waits:
                 continue
             samples += 1
             self_time[stack[-1]] += 1  # speedscope: outermost frame first, leaf last

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -132,8 +133,10 @@ def _profile_lines(
         " samples in which that function was the one running, total % the share in which it"
         " was on the stack. A Python frame's self time includes the native code it calls:"
         " `Runner.run` is the event loop (uvloop, in C), asyncpg's `_do_execute` and"
-        " `__do_execute` its Cython protocol (encoding, decoding, socket I/O),"
-        " `RequestResponseCycle.send` uvicorn writing the answer.",
+        " `__do_execute` its Cython protocol (encoding, decoding) and the write of the query to"
+        " PostgreSQL's socket, `RequestResponseCycle.send` uvicorn writing the answer; on"
+        " loopback a socket write also does the kernel's receiving side, so these are large"
+        " for the floors too. Blocking waits are left out (bench/profiling.py, `WAITS`).",
     ]
     for s in misses:
         lines += ["", f"### {s.name}", ""]
@@ -158,7 +161,7 @@ def render(
         f"# Benchmark {datetime.now(UTC):%Y-%m-%d %H:%M} UTC"
         + (" (quick run, indicative)" if args.quick else ""),
         "",
-        f"Produced by `bench/run.py{' --quick' if args.quick else ''}` (`make bench`);"
+        f"Produced by `{' '.join(['bench/run.py', *sys.argv[1:]])}` (`make bench`);"
         " see bench/README.md and docs/performance.md.",
         "",
         "## Machine and versions",

@@ -16,8 +16,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = ROOT / ".venv" / "bin"
-PORT = 8871
+PORT = 8871  # the server under test: invoiceport or Prism
 BASE = f"http://127.0.0.1:{PORT}"
+FLOOR_PORT = 8872  # the floors, up during the whole HTTP step (their runs alternate with the app's)
+FLOOR_BASE = f"http://127.0.0.1:{FLOOR_PORT}"
 PRISM = "@stoplight/prism-cli@5.14.2"
 # Ingram's default limit (60 per 60 s, the seed's) would throttle the benchmark: off, as reported.
 SERVER_ENV = {"INVOICEPORT_RATE_LIMITS": '{"ingram": "off"}', "INVOICEPORT_LOG_LEVEL": "WARNING"}
@@ -107,7 +109,9 @@ def busiest_worker(master: int) -> int:
     return max(worker_pids(master), key=cpu_ticks)
 
 
-def wrk(script: Path, duration: float, connections: int, master: int) -> tuple[Run, float]:
+def wrk(
+    script: Path, duration: float, connections: int, master: int, base: str = BASE
+) -> tuple[Run, float]:
     """One wrk run; samples the workers' RSS every half second and keeps the largest."""
     peak = 0.0
     stop = threading.Event()
@@ -122,7 +126,7 @@ def wrk(script: Path, duration: float, connections: int, master: int) -> tuple[R
     sampler.start()
     argv = ["wrk", "-t2", f"-c{connections}", f"-d{duration:g}s", "--latency", "-s", str(script)]
     try:
-        out = subprocess.run([*argv, BASE], capture_output=True, text=True, check=True).stdout
+        out = subprocess.run([*argv, base], capture_output=True, text=True, check=True).stdout
     finally:
         stop.set()
         sampler.join()
@@ -174,7 +178,7 @@ class Server:
                 self.proc.wait()
 
 
-def uvicorn_argv(app: list[str]) -> list[str]:
+def uvicorn_argv(app: list[str], port: int = PORT) -> list[str]:
     """uvicorn as `invoiceport serve --workers 2 --no-access-log` runs it."""
     return [
         str(BIN / "uvicorn"),
@@ -182,7 +186,7 @@ def uvicorn_argv(app: list[str]) -> list[str]:
         "--host",
         "127.0.0.1",
         "--port",
-        str(PORT),
+        str(port),
         "--workers",
         "2",
         "--no-access-log",

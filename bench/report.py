@@ -31,11 +31,17 @@ def verdict(ok: bool) -> str:
     return "met" if ok else "**MISSED**"
 
 
-def ratio_of(s: Scenario, by_key: dict[str, Scenario]) -> float | None:
+def floor_rps(s: Scenario, by_key: dict[str, Scenario]) -> float | None:
+    """Its floor's req/s: the runs alternated with its own if it has them, else the floor's."""
+    if s.floor_runs:
+        return s.floor_median()
     floor = by_key.get(s.floor)
-    if floor is None or not floor.runs or not s.runs:
-        return None
-    return s.median("rps") / floor.median("rps")
+    return floor.median("rps") if floor is not None and floor.runs else None
+
+
+def ratio_of(s: Scenario, by_key: dict[str, Scenario]) -> float | None:
+    floor = floor_rps(s, by_key)
+    return None if floor is None or not s.runs else s.median("rps") / floor
 
 
 def missed(s: Scenario, by_key: dict[str, Scenario]) -> bool:
@@ -53,10 +59,10 @@ def _target_rows(results: list[Scenario], imp: Imported | None) -> list[str]:
         ratio = ratio_of(s, by_key)
         if s.at_least is None or ratio is None:
             continue
-        floor = by_key[s.floor]
+        floor_name = by_key[s.floor].name.split(" (")[0] if s.floor in by_key else s.floor
         rows.append(
-            f"| {s.name} | {s.median('rps'):,.0f} req/s | {floor.name.split(' (')[0]}:"
-            f" {floor.median('rps'):,.0f} req/s | {ratio:.2f}x | >= {s.at_least}x |"
+            f"| {s.name} | {s.median('rps'):,.0f} req/s | {floor_name}:"
+            f" {floor_rps(s, by_key):,.0f} req/s | {ratio:.2f}x | >= {s.at_least}x |"
             f" {verdict(ratio >= s.at_least)} |"
         )
     if imp is not None:
@@ -107,9 +113,13 @@ def _http_lines(results: list[Scenario]) -> list[str]:
             f"| {s.name} | {s.median('rps'):,.0f} | {s.median('p50_ms'):.2f} |"
             f" {s.median('p99_ms'):.2f} | {shown} | {max(s.rss_mb):.0f} | {s.errors} |"
         )
-    lines += ["", "Every run (req/s, p50 ms, p99 ms):", ""]
+    lines += ["", "Every run (req/s, p50 ms, p99 ms; [its floor's run just before]):", ""]
     for s in results:
-        runs = "; ".join(f"{r.rps:,.0f}, {r.p50_ms:.2f}, {r.p99_ms:.2f}" for r in s.runs)
+        runs = "; ".join(
+            f"{r.rps:,.0f}, {r.p50_ms:.2f}, {r.p99_ms:.2f}"
+            + (f" [{s.floor_runs[i].rps:,.0f}]" if i < len(s.floor_runs) else "")
+            for i, r in enumerate(s.runs)
+        )
         lines.append(f"- {s.name}: {runs}")
     notes = [f"- {s.name}: {note}" for s in results for note in s.notes]
     if notes:
@@ -181,7 +191,10 @@ def render(
         "- Floors: bench/floor_app.py, raw ASGI + asyncpg under the same uvicorn settings:"
         " the detail floor looks one stored document up by its key; the page floors read the"
         " 20 rows of a first page with the server's statement (newest first) and join them"
-        " into one JSON array, without counting the matches.",
+        " into one JSON array, without counting the matches. The floors stay up on a second"
+        " port during the whole HTTP step, and each run of a scenario with a target is"
+        " preceded by a run of its floor: its ratio is to those runs (a change in the"
+        " machine's load falls on both). The floors' own rows are measured first, alone.",
         "- RSS: the largest VmRSS of any server worker, sampled every 0.5 s during the runs.",
         "- errors: non-2xx answers plus wrk's socket errors (connect, read, write, and"
         " timeouts: no answer within 2 s), over all runs.",

@@ -25,6 +25,7 @@ import tempfile
 import time
 import urllib.parse
 import urllib.request
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -35,9 +36,13 @@ import dataset
 import floor_app
 import profiling
 import report
+from importing import import_vs_copy
 from load import (
     BASE,
     BIN,
+    FLOOR_BASE,
+    FLOOR_PORT,
+    PORT,
     PRISM,
     ROOT,
     SERVER_ENV,
@@ -49,7 +54,7 @@ from load import (
     wrk,
 )
 from machine import load_average, versions
-from scenarios import Profile, Scenario, scenarios
+from scenarios import Scenario, scenarios
 
 SEED_SPEC = ROOT / "tests" / "contracts" / "scansource-invoice-openapi.yml"
 # Prism at its fastest: request logging at "warn" (its default "info" logs every request).
@@ -116,11 +121,33 @@ def token(client_id: str, secret: str, scope: str | None = None) -> str:
         return str(json.load(response)["access_token"])
 
 
-def measure(sc: Scenario, master: int, args: argparse.Namespace, script: Path) -> None:
+@dataclass
+class Paired:
+    """The floor a scenario's runs alternate with: its scenario and the floor server's pid."""
+
+    floor: Scenario
+    master: int
+
+
+def measure(
+    sc: Scenario, master: int, args: argparse.Namespace, script: Path, paired: Paired | None
+) -> None:
+    """Warm-up, then `--runs` runs; with `paired`, each run follows a run of the floor, so that
+    the ratio is to the floor as the machine was at that moment."""
     script.write_text(lua_script(sc.paths, sc.headers))
-    wrk(script, args.warmup, args.connections, master)
+    floor_script = script.with_name("floor.lua")
+    if paired is not None:
+        floor_script.write_text(lua_script(paired.floor.paths, paired.floor.headers))
+        wrk(floor_script, args.warmup, args.connections, paired.master, FLOOR_BASE)
+    base = FLOOR_BASE if sc.server == "floor" else BASE
+    wrk(script, args.warmup, args.connections, master, base)
     for _ in range(args.runs):
-        run, peak = wrk(script, args.duration, args.connections, master)
+        if paired is not None:
+            floor_run, _ = wrk(
+                floor_script, args.duration, args.connections, paired.master, FLOOR_BASE
+            )
+            sc.floor_runs.append(floor_run)
+        run, peak = wrk(script, args.duration, args.connections, master, base)
         sc.runs.append(run)
         sc.rss_mb.append(peak)
     log(
@@ -181,156 +208,77 @@ def check_answers(sc: Scenario, url: str) -> None:
         )
 
 
+@dataclass
+class HttpStep:
+    """What every server's turn of the HTTP step needs."""
+
+    args: argparse.Namespace
+    env: dict[str, str]
+    credentials: dict[str, dict[str, str]]
+    client: tuple[str, str]
+    script: Path
+    floors: Server
+    by_key: dict[str, Scenario]
+
+
 def run_http(args: argparse.Namespace, key: str, client: tuple[str, str]) -> list[Scenario]:
     every = scenarios(args.invoices)
     picked = {s.key: s.floor for s in every if not args.match or args.match in s.name}
     # A ratio needs its floor: a scenario picked by --match brings its floor along.
     chosen = [s for s in every if s.key in picked or s.key in picked.values()]
     env = {"INVOICEPORT_DATABASE_URL": args.url, **SERVER_ENV}
-    credentials = {"api_key": {"Ocp-Apim-Subscription-Key": key}}
-    with tempfile.TemporaryDirectory() as tmp:
-        script = Path(tmp) / "s.lua"
-        for server in ("floor", "prism", "app"):
-            group = [s for s in chosen if s.server == server]
-            if group:
-                _serve(server, group, chosen, env, credentials, client, args, script)
+    log("floors (bench/floor_app.py), up on a second port until the end of the HTTP step")
+    argv = uvicorn_argv(["--app-dir", str(ROOT / "bench"), "floor_app:app"], FLOOR_PORT)
+    floors = Server(argv, env, FLOOR_BASE + "/")
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            credentials = {"api_key": {"Ocp-Apim-Subscription-Key": key}}
+            by_key = {s.key: s for s in chosen}
+            step = HttpStep(args, env, credentials, client, Path(tmp) / "s.lua", floors, by_key)
+            for sc in (s for s in chosen if s.server == "floor"):
+                measure(sc, floors.pid, args, step.script, None)
+            for server in ("prism", "app"):
+                group = [s for s in chosen if s.server == server]
+                if group:
+                    _serve(step, server, group)
+    finally:
+        floors.stop()
     return chosen
 
 
 def _start(server: str, env: dict[str, str]) -> Server:
-    if server == "floor":
-        log("floor (bench/floor_app.py)")
-        argv = uvicorn_argv(["--app-dir", str(ROOT / "bench"), "floor_app:app"])
-        return Server(argv, env, BASE + "/")
     if server == "prism":
         log("prism")
         return Server(
-            [*PRISM_MOCK, "-p", BASE.rsplit(":", 1)[1], "-h", "127.0.0.1", str(SEED_SPEC)],
+            [*PRISM_MOCK, "-p", str(PORT), "-h", "127.0.0.1", str(SEED_SPEC)],
             {},
             BASE + "/invoice/detail/a/b",
         )
     log("invoiceport serve --workers 2 --no-access-log")
-    port = BASE.rsplit(":", 1)[1]
-    argv = [str(BIN / "invoiceport"), "serve", "--port", port, "--workers", "2"]
+    argv = [str(BIN / "invoiceport"), "serve", "--port", str(PORT), "--workers", "2"]
     return Server([*argv, "--no-access-log"], env, BASE + "/healthz")
 
 
-def _serve(
-    server: str,
-    group: list[Scenario],
-    everything: list[Scenario],
-    env: dict[str, str],
-    credentials: dict[str, dict[str, str]],
-    client: tuple[str, str],
-    args: argparse.Namespace,
-    script: Path,
-) -> None:
-    process = _start(server, env)
+def _serve(step: HttpStep, server: str, group: list[Scenario]) -> None:
+    process = _start(server, step.env)
+    args = step.args
     try:
         if server == "app":
-            credentials["token"] = {"Authorization": f"Bearer {token(*client)}"}
-            abc = token(*client, scope="invoice.history.read")
-            credentials["abc_token"] = {"Authorization": f"Bearer {abc}"}
-        by_key = {s.key: s for s in everything}
+            step.credentials["token"] = {"Authorization": f"Bearer {token(*step.client)}"}
+            abc = token(*step.client, scope="invoice.history.read")
+            step.credentials["abc_token"] = {"Authorization": f"Bearer {abc}"}
         for sc in group:
-            sc.headers = {**credentials.get(sc.credential, {}), **sc.headers}
+            sc.headers = {**step.credentials.get(sc.credential, {}), **sc.headers}
             if server == "app":
                 check_answers(sc, args.url)
-            measure(sc, process.pid, args, script)
-            if args.profile and report.missed(sc, by_key):
-                profile_run(sc, process.pid, args, script)
+            # A target's ratio is to runs of its floor alternated with its own.
+            floor = step.by_key.get(sc.floor) if sc.at_least is not None else None
+            paired = None if floor is None else Paired(floor, step.floors.pid)
+            measure(sc, process.pid, args, step.script, paired)
+            if args.profile and report.missed(sc, step.by_key):
+                profile_run(sc, process.pid, args, step.script)
     finally:
         process.stop()
-
-
-async def _recreate(url: str) -> None:
-    server, _, name = url.rpartition("/")
-    admin = await asyncpg.connect(f"{server}/postgres")
-    try:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await admin.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await admin.close()
-
-
-def fresh_database(url: str) -> None:
-    asyncio.run(_recreate(url))
-    dataset.migrate(url)
-
-
-async def _documents(url: str, count: int) -> list[str]:
-    """The first `count` stored documents of the dataset (all of the 200k customer), as NDJSON:
-    canonical JSON, exactly what an import of them would store again."""
-    conn = await asyncpg.connect(url)
-    try:
-        records = await conn.fetch("SELECT document FROM invoices ORDER BY id LIMIT $1", count)
-    finally:
-        await conn.close()
-    return [record[0] for record in records]
-
-
-async def _copy_rows(source: str, target: str) -> float:
-    """COPY the invoice rows that the import stored in `source` into `target` (fresh): the
-    records are read first; the seconds returned are the COPY's alone."""
-    conn = await asyncpg.connect(source)
-    try:
-        names = [
-            r[0]
-            for r in await conn.fetch(
-                "SELECT column_name FROM information_schema.columns WHERE table_name = 'invoices'"
-                " AND column_name <> 'id' ORDER BY ordinal_position"
-            )
-        ]
-        listed = ", ".join(f'"{n}"' for n in names)
-        records = [tuple(r) for r in await conn.fetch(f"SELECT {listed} FROM invoices ORDER BY id")]
-    finally:
-        await conn.close()
-    conn = await asyncpg.connect(target)
-    try:
-        begun = time.perf_counter()
-        await conn.copy_records_to_table("invoices", records=records, columns=names)
-        return time.perf_counter() - begun
-    finally:
-        await conn.close()
-
-
-def import_vs_copy(args: argparse.Namespace) -> report.Imported:
-    """`invoiceport import` of documents into a fresh database, then a COPY of the rows it stored
-    into another fresh one."""
-    server, count = args.url.rpartition("/")[0], args.import_docs
-    target, copied = f"{server}/invoiceport_bench_import", f"{server}/invoiceport_bench_copy"
-    with tempfile.NamedTemporaryFile("w", suffix=".ndjson", delete=False) as f:
-        f.writelines(f"{document}\n" for document in asyncio.run(_documents(args.url, count)))
-        path = f.name
-    command = [str(BIN / "invoiceport"), "--database", target, "import", path, "--no-progress"]
-    try:
-        fresh_database(target)
-        started = time.perf_counter()
-        subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
-        imported = time.perf_counter() - started
-        fresh_database(copied)
-        result = report.Imported(
-            args.import_docs, imported, asyncio.run(_copy_rows(target, copied))
-        )
-        if args.profile and result.ratio < report.IMPORT_TARGET:
-            result.profile = _profile_import(args, target, command)
-    finally:
-        os.unlink(path)
-    return result
-
-
-def _profile_import(args: argparse.Namespace, target: str, command: list[str]) -> Profile | None:
-    log("  profiling invoiceport import (py-spy --subprocesses)")
-    fresh_database(target)
-    out = args.out / "profiles" / f"{args.stamp}-import.speedscope.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    argv = [*profiling.record_argv(out), "--subprocesses", "--", *command]
-    started = time.perf_counter()
-    done = subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    if done.returncode != 0 or not out.exists():
-        log(f"  py-spy failed: {done.stderr.decode(errors='replace')[-300:]}")
-        return None
-    return profiling.read(out, time.perf_counter() - started)
 
 
 def pdf_bench() -> str:
@@ -352,9 +300,10 @@ def partial(args: argparse.Namespace) -> None:
         by_key = {s.key: s for s in results}
         for s in results:
             ratio = report.ratio_of(s, by_key)
+            alternated = f", {s.floor_median():,.0f} alternated" if s.floor_runs else ""
             print(
                 f"{s.name}: {s.median('rps'):,.0f} req/s"
-                + ("" if ratio is None else f" ({ratio:.2f}x its floor)")
+                + ("" if ratio is None else f" ({ratio:.2f}x its floor{alternated})")
                 + f", p50 {s.median('p50_ms'):.2f} ms, p99 {s.median('p99_ms'):.2f} ms,"
                 f" RSS {max(s.rss_mb):.0f} MB, errors {s.errors}"
             )

@@ -40,12 +40,17 @@ class Scenario:
     at_least: float | None = None  # the target for that ratio, if it has one
     rows_scope: str = ""  # a first page: the floor's scope whose rows it must return
     runs: list[Run] = field(default_factory=list)
+    floor_runs: list[Run] = field(default_factory=list)  # its floor's, alternating with its own
     rss_mb: list[float] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     profile: Profile | None = None
 
     def median(self, attr: str) -> float:
         return float(statistics.median(getattr(r, attr) for r in self.runs))
+
+    def floor_median(self) -> float:
+        """The req/s of its floor measured alternately with it (see run.measure)."""
+        return float(statistics.median(r.rps for r in self.floor_runs))
 
     @property
     def errors(self) -> int:

@@ -21,27 +21,35 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import subprocess
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import asyncpg
 
-from invoiceport.demo import demo_invoices
-from invoiceport.invoices import repository
-from invoiceport.invoices.schemas import CanonicalInvoice
-from invoiceport.invoices.service import serialize
+if TYPE_CHECKING:
+    from invoiceport.invoices.schemas import CanonicalInvoice
 
+# Only building the rows (`templates`, `rows`, `columns`) imports invoiceport's modules, so that
+# reusing a built dataset needs nothing but the CLI and survives a reorganised package.
+INVOICEPORT = Path(__file__).resolve().parent.parent / ".venv" / "bin" / "invoiceport"
 DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/invoiceport_bench"
 INVOICES = 1_000_000
 CUSTOMERS = 1_000
 BIG = 200_000
 BATCH = 25_000
 DAYS = 240
-# What `invoiceport import` writes for a new row, in the same order (invoices.repository).
-COLUMNS = repository.INSERT_COLUMNS
+
+
+def columns() -> tuple[str, ...]:
+    """What `invoiceport import` writes for a new row, in the same order (invoices.repository)."""
+    from invoiceport.invoices import repository
+
+    return tuple(repository.INSERT_COLUMNS)
 
 
 FILL_COUNTS = """
@@ -80,6 +88,8 @@ _TEMPLATES: list[CanonicalInvoice] = []
 
 def templates() -> list[CanonicalInvoice]:
     """Invoiced (dated) production demo invoices with three lines each."""
+    from invoiceport.demo import demo_invoices
+
     if not _TEMPLATES:
         for doc in demo_invoices(seed=8, count=600, today=date(2026, 6, 30)):
             if doc.environment == "production" and doc.invoice_date and len(doc.lines) == 3:
@@ -89,6 +99,9 @@ def templates() -> list[CanonicalInvoice]:
 
 def rows(start: int, stop: int, total: int, today: date) -> list[tuple[Any, ...]]:
     """The COPY records of invoices start..stop-1."""
+    from invoiceport.invoices import repository
+    from invoiceport.invoices.service import serialize
+
     base = templates()
     at = datetime.now(UTC)
     out = []
@@ -129,16 +142,13 @@ async def ensure_database(url: str) -> None:
         await conn.close()
 
 
-async def migrate(url: str) -> None:
-    from invoiceport.db import create_engine
-    from invoiceport.migrate import upgrade
-    from invoiceport.settings import Settings
-
-    engine = create_engine(Settings(database_url=url))
-    try:
-        await upgrade(engine)
-    finally:
-        await engine.dispose()
+def migrate(url: str) -> None:
+    """`invoiceport db upgrade`: the schema as the server would make it."""
+    subprocess.run(
+        [str(INVOICEPORT), "--database", url, "db", "upgrade"],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
 
 
 async def count(url: str) -> int:
@@ -165,6 +175,7 @@ async def load(url: str, total: int, *, log: bool = True) -> float:
         for index in indexes:
             await conn.execute(f'DROP INDEX "{index["indexname"]}"')
         loop = asyncio.get_running_loop()
+        names = columns()
         with ProcessPoolExecutor(max_workers=1) as pool:
             starts = list(range(0, total, BATCH))
             pending = loop.run_in_executor(pool, rows, 0, min(BATCH, total), total, today)
@@ -175,7 +186,7 @@ async def load(url: str, total: int, *, log: bool = True) -> float:
                     pending = loop.run_in_executor(
                         pool, rows, nxt, min(nxt + BATCH, total), total, today
                     )
-                await conn.copy_records_to_table("invoices", records=batch, columns=COLUMNS)
+                await conn.copy_records_to_table("invoices", records=batch, columns=names)
                 if log:
                     done = start + len(batch)
                     rate = done / (time.perf_counter() - started)
@@ -196,7 +207,7 @@ async def load(url: str, total: int, *, log: bool = True) -> float:
 async def build(url: str, total: int = INVOICES, *, rebuild: bool = False) -> str:
     """Make sure the dataset exists; says whether it was reused or built and how long it took."""
     await ensure_database(url)
-    await migrate(url)
+    migrate(url)
     have = await count(url)
     if have == total and not rebuild:
         return f"reused ({have:,} invoices)"

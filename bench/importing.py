@@ -1,0 +1,114 @@
+"""Import against COPY: `invoiceport import` of stored documents into a fresh database, then an
+asyncpg COPY of the very rows it stored into another; with --profile, the import again under
+py-spy when it misses its target."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+import asyncpg
+import dataset
+import profiling
+import report
+from load import BIN
+from scenarios import Profile
+
+
+def log(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
+
+
+async def _recreate(url: str) -> None:
+    server, _, name = url.rpartition("/")
+    admin = await asyncpg.connect(f"{server}/postgres")
+    try:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await admin.close()
+
+
+def fresh_database(url: str) -> None:
+    asyncio.run(_recreate(url))
+    dataset.migrate(url)
+
+
+async def _documents(url: str, count: int) -> list[str]:
+    """The first `count` stored documents of the dataset (all of the 200k customer), as NDJSON:
+    canonical JSON, exactly what an import of them would store again."""
+    conn = await asyncpg.connect(url)
+    try:
+        records = await conn.fetch("SELECT document FROM invoices ORDER BY id LIMIT $1", count)
+    finally:
+        await conn.close()
+    return [record[0] for record in records]
+
+
+async def _copy_rows(source: str, target: str) -> float:
+    """COPY the invoice rows that the import stored in `source` into `target` (fresh): the
+    records are read first; the seconds returned are the COPY's alone."""
+    conn = await asyncpg.connect(source)
+    try:
+        names = [
+            r[0]
+            for r in await conn.fetch(
+                "SELECT column_name FROM information_schema.columns WHERE table_name = 'invoices'"
+                " AND column_name <> 'id' ORDER BY ordinal_position"
+            )
+        ]
+        listed = ", ".join(f'"{n}"' for n in names)
+        records = [tuple(r) for r in await conn.fetch(f"SELECT {listed} FROM invoices ORDER BY id")]
+    finally:
+        await conn.close()
+    conn = await asyncpg.connect(target)
+    try:
+        begun = time.perf_counter()
+        await conn.copy_records_to_table("invoices", records=records, columns=names)
+        return time.perf_counter() - begun
+    finally:
+        await conn.close()
+
+
+def import_vs_copy(args: argparse.Namespace) -> report.Imported:
+    """`invoiceport import` of documents into a fresh database, then a COPY of the rows it stored
+    into another fresh one."""
+    server, count = args.url.rpartition("/")[0], args.import_docs
+    target, copied = f"{server}/invoiceport_bench_import", f"{server}/invoiceport_bench_copy"
+    with tempfile.NamedTemporaryFile("w", suffix=".ndjson", delete=False) as f:
+        f.writelines(f"{document}\n" for document in asyncio.run(_documents(args.url, count)))
+        path = f.name
+    command = [str(BIN / "invoiceport"), "--database", target, "import", path, "--no-progress"]
+    try:
+        fresh_database(target)
+        started = time.perf_counter()
+        subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+        imported = time.perf_counter() - started
+        fresh_database(copied)
+        result = report.Imported(
+            args.import_docs, imported, asyncio.run(_copy_rows(target, copied))
+        )
+        if args.profile and result.ratio < report.IMPORT_TARGET:
+            result.profile = _profile_import(args, target, command)
+    finally:
+        os.unlink(path)
+    return result
+
+
+def _profile_import(args: argparse.Namespace, target: str, command: list[str]) -> Profile | None:
+    log("  profiling invoiceport import (py-spy --subprocesses)")
+    fresh_database(target)
+    out = args.out / "profiles" / f"{args.stamp}-import.speedscope.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    argv = [*profiling.record_argv(out), "--subprocesses", "--", *command]
+    started = time.perf_counter()
+    done = subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    if done.returncode != 0 or not out.exists():
+        log(f"  py-spy failed: {done.stderr.decode(errors='replace')[-300:]}")
+        return None
+    return profiling.read(out, time.perf_counter() - started)

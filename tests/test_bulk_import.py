@@ -22,8 +22,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from invoiceport.dialects.abcsupply.views import dumps, item, timestamp
 from invoiceport.imports import ImportFileError, check_file, import_file
-from invoiceport.invoices.bulk import prepare, store_prepared
-from invoiceport.invoices.service import BulkIngest, BulkReport
+from invoiceport.invoices.prepare import prepare
+from invoiceport.invoices.service import BulkIngest, BulkReport, store
 from invoiceport.invoices.tables import invoice_counts, invoices
 from invoiceport.invoices.validation import (
     MAX_NESTING,
@@ -203,7 +203,7 @@ async def test_concurrent_writers_of_the_same_new_keys(engine: AsyncEngine) -> N
         return [prepare(parse_document(json.dumps(d))) for d in docs]
 
     writers = ("P1", "P2", "P3")
-    results = await asyncio.gather(*(store_prepared(engine, batch(po)) for po in writers))
+    results = await asyncio.gather(*(store(engine, batch(po)) for po in writers))
     versions = sorted(o.version for outcomes in results for o in outcomes)
     assert versions == [1] * keys + [2] * keys + [3] * keys
     snapshot = await _snapshot(engine)

@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from invoiceport.dialects.abcsupply.views import dumps, item, timestamp
 from invoiceport.imports import ImportFileError, check_file, import_file
+from invoiceport.invoices import repository
 from invoiceport.invoices.prepare import prepare
 from invoiceport.invoices.service import BulkIngest, BulkReport, store
 from invoiceport.invoices.tables import invoice_counts, invoices
@@ -158,6 +159,33 @@ async def test_the_same_result_as_bulk_ingest(
     )
     assert (again.created, again.updated, again.unchanged) == (0, 0, 4)
     assert await _snapshot(engine) == before
+
+
+async def test_copy_and_executemany_store_the_same(
+    engine: AsyncEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The repository picks COPY (PostgreSQL, from COPY_MIN_ROWS rows) or executemany; both write
+    the same rows, events and counts (on SQLite both settings are executemany)."""
+    lines = _lines()
+    snapshots = []
+    for threshold in (1, 10**9):
+        monkeypatch.setattr(repository, "COPY_MIN_ROWS", threshold)
+        if threshold == 1 and engine.dialect.name == "postgresql":
+            # every new row must go by COPY: an INSERT of invoices would fail the test
+            monkeypatch.setattr(invoices, "insert", _no_insert)
+        bulk = BulkIngest(engine, batch_size=100, max_line_bytes=MAX_LINE)
+        for number, line in enumerate(lines, start=1):
+            await bulk.add_raw(number, line + b"\n")
+        await bulk.finish()
+        snapshots.append(await _snapshot(engine))
+        monkeypatch.undo()
+        await wipe(engine)
+    assert snapshots[0] == snapshots[1]
+    assert len(snapshots[0]["invoices"]) == 6 and len(snapshots[0]["events"]) == 7
+
+
+def _no_insert(*_args: object) -> None:
+    raise AssertionError("an INSERT where COPY was expected")
 
 
 async def test_amounts_are_stored_exactly(engine: AsyncEngine, tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ as `float`: `validation.parse_document` decodes JSON with `parse_float=Decimal` 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -22,10 +23,15 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    GetCoreSchemaHandler,
+    GetPydanticSchema,
     PlainSerializer,
     StringConstraints,
+    ValidationError,
+    WithJsonSchema,
     model_validator,
 )
+from pydantic_core import SchemaValidator, core_schema
 
 from invoiceport.invoices.codes import (
     COUNTRY_CODES,
@@ -41,13 +47,6 @@ MAX_LIST = 10_000
 _CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f]")
 
 
-def _int_to_str(value: Any) -> Any:
-    """Identifiers often arrive as JSON numbers from ERPs; take them as their decimal text."""
-    if isinstance(value, int) and not isinstance(value, bool):
-        return str(value)
-    return value
-
-
 def _no_control_chars(value: str) -> str:
     if _CONTROL_CHARS.search(value):
         raise ValueError("must not contain control characters")
@@ -61,6 +60,45 @@ def _key_part(value: str) -> str:
     if "/" in value:
         raise ValueError("must not contain '/'")
     return value
+
+
+# The checks above run as patterns inside pydantic-core (no Python call per field); when one
+# does not match, `pattern_message` runs the checks it stands for, in their order, for the
+# message. A pattern must match exactly the strings that pass its checks (tests/test_validation.py
+# compares them).
+_CONTROL = "\\x00-\\x1f\\x7f"
+_SPACE = "".join(  # what str.strip() removes, but for control characters (refused anyway)
+    f"\\u{ord(c):04x}" for c in map(chr, range(0x10000)) if c.isspace() and c >= " " and c != "\x7f"
+)
+NO_CONTROL_PATTERN = f"^[^{_CONTROL}]*$"
+KEY_PART_PATTERN = f"^[^{_CONTROL}/{_SPACE}](?:[^{_CONTROL}/]*[^{_CONTROL}/{_SPACE}])?$"
+EMAIL_SHAPE = r"^[^@\s]+@[^@\s]+$"
+EMAIL_PATTERN = f"^[^@\\s{_CONTROL}]+@[^@\\s{_CONTROL}]+$"
+_EMAIL_SHAPE = SchemaValidator(core_schema.str_schema(pattern=EMAIL_SHAPE))
+
+
+def _email_shape(value: str) -> str:
+    try:
+        return str(_EMAIL_SHAPE.validate_python(value))
+    except ValidationError as exc:
+        raise ValueError(exc.errors(include_url=False)[0]["msg"]) from None
+
+
+_PATTERN_CHECKS: dict[str, tuple[Callable[[str], str], ...]] = {
+    NO_CONTROL_PATTERN: (_no_control_chars,),
+    KEY_PART_PATTERN: (_no_control_chars, _key_part),
+    EMAIL_PATTERN: (_email_shape, _no_control_chars),
+}
+
+
+def pattern_message(pattern: str, value: Any) -> str | None:
+    """The message of the first check behind `pattern` that `value` fails (None: not ours)."""
+    for check in _PATTERN_CHECKS.get(pattern, ()):
+        try:
+            check(value)
+        except ValueError as exc:
+            return str(exc)
+    return None
 
 
 def _blank_to_none(value: Any) -> Any:
@@ -98,24 +136,49 @@ def _utc(value: datetime) -> datetime:
     return value
 
 
+def _number_or_text(*, max_length: int, min_length: int | None, pattern: str) -> Any:
+    """A text that takes a JSON integer (not a bool) as its decimal text: identifiers often
+    arrive as numbers from ERPs. All in pydantic-core: a string, or an integer made text (the
+    one Python call, for integers only), then the constraints; anything else is refused as
+    "Input should be a valid string", as a plain text field refuses it."""
+
+    def schema(_source: Any, _handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
+        number = core_schema.chain_schema(
+            [core_schema.int_schema(strict=True), core_schema.no_info_plain_validator_function(str)]
+        )
+        text = core_schema.union_schema(
+            [core_schema.str_schema(), number],
+            custom_error_type="string_type",  # "Input should be a valid string"
+        )
+        constraints = core_schema.str_schema(
+            min_length=min_length, max_length=max_length, pattern=pattern
+        )
+        return core_schema.chain_schema([text, constraints])
+
+    return GetPydanticSchema(schema)
+
+
+# The published JSON schema (admin OpenAPI) says what the checks were written as: a string of
+# some length, an e-mail shape; the patterns above are how they run, not part of the contract.
 Text = Annotated[
     str,
-    StringConstraints(max_length=255),
-    AfterValidator(_no_control_chars),
-    BeforeValidator(_int_to_str),
+    _number_or_text(max_length=255, min_length=None, pattern=NO_CONTROL_PATTERN),
+    WithJsonSchema({"maxLength": 255, "type": "string"}),
 ]
-LongText = Annotated[str, StringConstraints(max_length=2000), AfterValidator(_no_control_chars)]
+LongText = Annotated[
+    str,
+    StringConstraints(max_length=2000, pattern=NO_CONTROL_PATTERN),
+    WithJsonSchema({"maxLength": 2000, "type": "string"}),
+]
 KeyPart = Annotated[
     str,
-    StringConstraints(min_length=1, max_length=64),
-    AfterValidator(_no_control_chars),
-    AfterValidator(_key_part),
-    BeforeValidator(_int_to_str),
+    _number_or_text(max_length=64, min_length=1, pattern=KEY_PART_PATTERN),
+    WithJsonSchema({"maxLength": 64, "minLength": 1, "type": "string"}),
 ]
 Email = Annotated[
     str,
-    StringConstraints(max_length=254, pattern=r"^[^@\s]+@[^@\s]+$"),
-    AfterValidator(_no_control_chars),
+    StringConstraints(max_length=254, pattern=EMAIL_PATTERN),
+    WithJsonSchema({"maxLength": 254, "pattern": EMAIL_SHAPE, "type": "string"}),
 ]
 # Decimals leave as plain decimal strings ("1500.00", never "1.5E+3"), keeping every digit given.
 _DecimalText = PlainSerializer(lambda d: format(d, "f"), return_type=str, when_used="json")

@@ -15,7 +15,7 @@ from typing import Any
 import orjson
 from pydantic import ValidationError
 
-from invoiceport.invoices.schemas import CanonicalInvoice
+from invoiceport.invoices.schemas import CanonicalInvoice, pattern_message
 
 TOLERANCE = Decimal("0.01")
 MAX_NESTING = 32
@@ -149,6 +149,8 @@ def _message(error: Any) -> str:
     if kind in _MESSAGES:
         return _MESSAGES[kind]
     message = str(error["msg"])
+    if kind == "string_pattern_mismatch":  # a check done as a pattern: its own message
+        message = pattern_message(error["ctx"]["pattern"], error["input"]) or message
     for prefix in ("Value error, ", "Assertion failed, "):
         message = message.removeprefix(prefix)
     return message[:1].lower() + message[1:]

@@ -9,8 +9,6 @@ as `float`: `validation.parse_document` decodes JSON with `parse_float=Decimal` 
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -23,15 +21,11 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
-    GetCoreSchemaHandler,
-    GetPydanticSchema,
     PlainSerializer,
     StringConstraints,
-    ValidationError,
     WithJsonSchema,
     model_validator,
 )
-from pydantic_core import SchemaValidator, core_schema
 
 from invoiceport.invoices.codes import (
     COUNTRY_CODES,
@@ -40,65 +34,17 @@ from invoiceport.invoices.codes import (
     HOLD_REASONS,
     ORDER_STATUSES,
 )
+from invoiceport.invoices.textchecks import (
+    EMAIL_PATTERN,
+    EMAIL_SHAPE,
+    KEY_PART_PATTERN,
+    NO_CONTROL_PATTERN,
+    number_or_text,
+)
 from invoiceport.invoices.trusted import rebuild
 
 MAX_LINES = 10_000
 MAX_LIST = 10_000
-_CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f]")
-
-
-def _no_control_chars(value: str) -> str:
-    if _CONTROL_CHARS.search(value):
-        raise ValueError("must not contain control characters")
-    return value
-
-
-def _key_part(value: str) -> str:
-    """Key fields appear in URL paths, so they may not be blank or contain a slash."""
-    if value != value.strip():
-        raise ValueError("must not start or end with white space")
-    if "/" in value:
-        raise ValueError("must not contain '/'")
-    return value
-
-
-# The checks above run as patterns inside pydantic-core (no Python call per field); when one
-# does not match, `pattern_message` runs the checks it stands for, in their order, for the
-# message. A pattern must match exactly the strings that pass its checks (tests/test_validation.py
-# compares them).
-_CONTROL = "\\x00-\\x1f\\x7f"
-_SPACE = "".join(  # what str.strip() removes, but for control characters (refused anyway)
-    f"\\u{ord(c):04x}" for c in map(chr, range(0x10000)) if c.isspace() and c >= " " and c != "\x7f"
-)
-NO_CONTROL_PATTERN = f"^[^{_CONTROL}]*$"
-KEY_PART_PATTERN = f"^[^{_CONTROL}/{_SPACE}](?:[^{_CONTROL}/]*[^{_CONTROL}/{_SPACE}])?$"
-EMAIL_SHAPE = r"^[^@\s]+@[^@\s]+$"
-EMAIL_PATTERN = f"^[^@\\s{_CONTROL}]+@[^@\\s{_CONTROL}]+$"
-_EMAIL_SHAPE = SchemaValidator(core_schema.str_schema(pattern=EMAIL_SHAPE))
-
-
-def _email_shape(value: str) -> str:
-    try:
-        return str(_EMAIL_SHAPE.validate_python(value))
-    except ValidationError as exc:
-        raise ValueError(exc.errors(include_url=False)[0]["msg"]) from None
-
-
-_PATTERN_CHECKS: dict[str, tuple[Callable[[str], str], ...]] = {
-    NO_CONTROL_PATTERN: (_no_control_chars,),
-    KEY_PART_PATTERN: (_no_control_chars, _key_part),
-    EMAIL_PATTERN: (_email_shape, _no_control_chars),
-}
-
-
-def pattern_message(pattern: str, value: Any) -> str | None:
-    """The message of the first check behind `pattern` that `value` fails (None: not ours)."""
-    for check in _PATTERN_CHECKS.get(pattern, ()):
-        try:
-            check(value)
-        except ValueError as exc:
-            return str(exc)
-    return None
 
 
 def _blank_to_none(value: Any) -> Any:
@@ -136,33 +82,11 @@ def _utc(value: datetime) -> datetime:
     return value
 
 
-def _number_or_text(*, max_length: int, min_length: int | None, pattern: str) -> Any:
-    """A text that takes a JSON integer (not a bool) as its decimal text: identifiers often
-    arrive as numbers from ERPs. All in pydantic-core: a string, or an integer made text (the
-    one Python call, for integers only), then the constraints; anything else is refused as
-    "Input should be a valid string", as a plain text field refuses it."""
-
-    def schema(_source: Any, _handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
-        number = core_schema.chain_schema(
-            [core_schema.int_schema(strict=True), core_schema.no_info_plain_validator_function(str)]
-        )
-        text = core_schema.union_schema(
-            [core_schema.str_schema(), number],
-            custom_error_type="string_type",  # "Input should be a valid string"
-        )
-        constraints = core_schema.str_schema(
-            min_length=min_length, max_length=max_length, pattern=pattern
-        )
-        return core_schema.chain_schema([text, constraints])
-
-    return GetPydanticSchema(schema)
-
-
 # The published JSON schema (admin OpenAPI) says what the checks were written as: a string of
 # some length, an e-mail shape; the patterns above are how they run, not part of the contract.
 Text = Annotated[
     str,
-    _number_or_text(max_length=255, min_length=None, pattern=NO_CONTROL_PATTERN),
+    number_or_text(max_length=255, min_length=None, pattern=NO_CONTROL_PATTERN),
     WithJsonSchema({"maxLength": 255, "type": "string"}),
 ]
 LongText = Annotated[
@@ -172,7 +96,7 @@ LongText = Annotated[
 ]
 KeyPart = Annotated[
     str,
-    _number_or_text(max_length=64, min_length=1, pattern=KEY_PART_PATTERN),
+    number_or_text(max_length=64, min_length=1, pattern=KEY_PART_PATTERN),
     WithJsonSchema({"maxLength": 64, "minLength": 1, "type": "string"}),
 ]
 Email = Annotated[

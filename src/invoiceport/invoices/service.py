@@ -23,7 +23,6 @@ from invoiceport.invoices import repository
 from invoiceport.invoices.prepare import (
     Prepared,
     Rejection,
-    key_of,
     prepare,
     prepare_line,
     serialize,
@@ -38,7 +37,6 @@ __all__ = [
     "Outcome",
     "Rejection",
     "ensure_statistics",
-    "key_of",
     "serialize",
     "store",
     "store_batch",

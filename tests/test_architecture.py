@@ -293,7 +293,7 @@ def test_routes_do_not_reach_into_repositories_except_for_reads() -> None:
     """Writes go through services; an endpoint may read through a repository, never write."""
     for path in python_files(PACKAGE / "admin"):
         source = path.read_text()
-        for writer in ("insert_many", "update_many", "insert_partner", "revoke_api_key("):
+        for writer in ("insert_rows", "update_rows", "insert_partner", "revoke_api_key("):
             assert f"repository.{writer}" not in source, (path, writer)
 
 

@@ -22,8 +22,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from invoiceport.dialects.abcsupply.views import dumps, item, timestamp
 from invoiceport.imports import ImportFileError, check_file, import_file
-from invoiceport.invoices.bulk import prepare, store_prepared
-from invoiceport.invoices.service import BulkIngest, BulkReport
+from invoiceport.invoices import repository
+from invoiceport.invoices.prepare import prepare
+from invoiceport.invoices.service import BulkIngest, BulkReport, store
 from invoiceport.invoices.tables import invoice_counts, invoices
 from invoiceport.invoices.validation import (
     MAX_NESTING,
@@ -160,6 +161,33 @@ async def test_the_same_result_as_bulk_ingest(
     assert await _snapshot(engine) == before
 
 
+async def test_copy_and_executemany_store_the_same(
+    engine: AsyncEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The repository picks COPY (PostgreSQL, from COPY_MIN_ROWS rows) or executemany; both write
+    the same rows, events and counts (on SQLite both settings are executemany)."""
+    lines = _lines()
+    snapshots = []
+    for threshold in (1, 10**9):
+        monkeypatch.setattr(repository, "COPY_MIN_ROWS", threshold)
+        if threshold == 1 and engine.dialect.name == "postgresql":
+            # every new row must go by COPY: an INSERT of invoices would fail the test
+            monkeypatch.setattr(invoices, "insert", _no_insert)
+        bulk = BulkIngest(engine, batch_size=100, max_line_bytes=MAX_LINE)
+        for number, line in enumerate(lines, start=1):
+            await bulk.add_raw(number, line + b"\n")
+        await bulk.finish()
+        snapshots.append(await _snapshot(engine))
+        monkeypatch.undo()
+        await wipe(engine)
+    assert snapshots[0] == snapshots[1]
+    assert len(snapshots[0]["invoices"]) == 6 and len(snapshots[0]["events"]) == 7
+
+
+def _no_insert(*_args: object) -> None:
+    raise AssertionError("an INSERT where COPY was expected")
+
+
 async def test_amounts_are_stored_exactly(engine: AsyncEngine, tmp_path: Path) -> None:
     raw = json.dumps(invoice_doc("X", total="XT", tax="XTAX"))
     raw = raw.replace('"XT"', "4904.900").replace('"XTAX"', "362.40")
@@ -203,7 +231,7 @@ async def test_concurrent_writers_of_the_same_new_keys(engine: AsyncEngine) -> N
         return [prepare(parse_document(json.dumps(d))) for d in docs]
 
     writers = ("P1", "P2", "P3")
-    results = await asyncio.gather(*(store_prepared(engine, batch(po)) for po in writers))
+    results = await asyncio.gather(*(store(engine, batch(po)) for po in writers))
     versions = sorted(o.version for outcomes in results for o in outcomes)
     assert versions == [1] * keys + [2] * keys + [3] * keys
     snapshot = await _snapshot(engine)

@@ -195,3 +195,17 @@ def test_demo_prints_working_credentials(tmp_path: Path) -> None:
     assert "0 created, 0 updated, 38 unchanged" in again.stdout  # deterministic: same data again
     reset = run("demo", "--seed", "8", "--invoices", "30", "--reset", database_url=url)
     assert "38 created" in reset.stdout
+
+
+def test_partner_create_names_a_bad_customer_number(tmp_path: Path) -> None:
+    """The key-part checks run as a pattern; the CLI still words a refusal as the check does."""
+    url = f"sqlite:///{tmp_path}/p.db"
+    assert run("db", "upgrade", database_url=url).returncode == 0
+    for number, message in (
+        ("A/B", "must not contain '/'"),
+        (" A", "must not start or end with white space"),
+        ("A\x01", "must not contain control characters"),
+    ):
+        created = run("partner", "create", "Acme", "--customer", number, database_url=url)
+        assert created.returncode == 2
+        assert created.stderr.strip() == f"error: invalid partner: Value error, {message}"

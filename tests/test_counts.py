@@ -17,8 +17,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from invoiceport.db import create_engine, utcnow, write_transaction
 from invoiceport.invoices import queries, repository
 from invoiceport.invoices import service as invoice_service
-from invoiceport.invoices.repository import InvoiceQuery, NewRow
-from invoiceport.invoices.service import BulkIngest, serialize, store_batch
+from invoiceport.invoices.prepare import prepare
+from invoiceport.invoices.repository import InvoiceQuery
+from invoiceport.invoices.service import BulkIngest, store_batch
 from invoiceport.invoices.tables import invoice_counts, invoices
 from invoiceport.invoices.validation import parse_document
 from invoiceport.migrate import upgrade
@@ -274,10 +275,11 @@ async def test_the_migration_counts_the_invoices_already_stored(fresh_engine: As
             bill_to=f"B{i % 3}" if i % 5 else None,
             environment="sandbox" if i % 7 == 0 else "production",
         )
-        document, content_hash = serialize(invoice)
-        rows.append(NewRow(invoice, document, content_hash, 1, utcnow()))
+        prepared = prepare(invoice)
+        at = utcnow()
+        rows.append((*prepared.values, prepared.content_hash, prepared.document, 1, at, at))
     async with write_transaction(fresh_engine) as conn:
-        await repository.insert_many(conn, rows)  # as release 0004 stored them: no counts
+        await repository.insert_rows(conn, rows)  # as release 0004 stored them: no counts
     await upgrade(fresh_engine)
     expected = await assert_exact(fresh_engine)
     assert sum(n for (scope, _, _), n in expected.items() if scope == "customer") == 30

@@ -281,13 +281,14 @@ def partner_create(
     customer: Annotated[list[str] | None, typer.Option(help="Granted customer number")] = None,
 ) -> None:
     """Create a partner; print its id."""
+    from invoiceport.invoices.textchecks import error_msg
     from invoiceport.partners.schemas import PartnerCreate
     from invoiceport.partners.service import create_partner
 
     try:
         request = PartnerCreate(name=name, customer_numbers=customer or [])
     except ValidationError as exc:
-        raise CliError(f"invalid partner: {exc.errors()[0]['msg']}") from None
+        raise CliError(f"invalid partner: {error_msg(exc.errors()[0])}") from None
     out.print(_partner_call(lambda engine: create_partner(engine, request)))
 
 

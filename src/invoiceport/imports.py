@@ -5,10 +5,10 @@ refused as a whole with one clear line and nothing half-imported; then each inva
 rejected on its own and the others are stored.
 
 NDJSON is cut into blocks of lines. Worker processes (one per CPU) check every block, then decode,
-validate and render the documents of the next blocks (`invoices.bulk.prepare_lines`) while this
-process writes batches of them (`invoices.bulk.store_prepared`: COPY on PostgreSQL), so that the
-validation's CPU and the database's overlap. The outcome is what `service.BulkIngest` gives for the
-same lines. A JSON array is decoded whole and goes through `BulkIngest`.
+validate and render the documents of the next blocks (`invoices.prepare.prepare_lines`) while this
+process stores batches of them (`service.BulkIngest`, that is `service.store`), so that the
+validation's CPU and the database's overlap. The outcome is what feeding the lines to
+`BulkIngest.add_raw` gives. A JSON array is decoded whole and goes through `BulkIngest` too.
 """
 
 from __future__ import annotations
@@ -40,8 +40,8 @@ from rich.progress import (
 )
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from invoiceport.invoices.bulk import Prepared, ensure_statistics, prepare_lines, store_prepared
-from invoiceport.invoices.service import BulkIngest, BulkReport, Rejection
+from invoiceport.invoices.prepare import Prepared, Rejection, prepare_lines
+from invoiceport.invoices.service import BulkIngest, BulkReport
 from invoiceport.invoices.validation import InvoiceRejected, validate_document
 from invoiceport.webhooks.payloads import data_renderer, register_data_renderer
 
@@ -182,7 +182,7 @@ async def import_file(
 
     NDJSON is checked, then decoded, validated and rendered in `workers` processes (default: one
     per CPU, none for a file under `PARALLEL_MIN_BYTES`), `block_bytes` of lines at a time, while
-    the main process writes the batches (`invoices.bulk`)."""
+    the main process stores the batches (`service.BulkIngest`)."""
     kind = _file_kind(path)
     console = console or Console(stderr=True)
     size = (await asyncio.to_thread(path.stat)).st_size
@@ -278,7 +278,7 @@ def _check_block(path: Path, offset: int, length: int) -> tuple[int, tuple[int, 
 def _prepare_block(
     path: Path, offset: int, length: int, first: int, options: _Options
 ) -> list[Prepared | Rejection]:
-    """A slice's lines, decoded, validated and rendered (`bulk.prepare_lines`). In a worker."""
+    """A slice's lines, decoded, validated and rendered (`prepare_lines`). In a worker."""
     return prepare_lines(
         _block_lines(path, offset, length, first),
         verify_totals=options.verify_totals,
@@ -354,29 +354,15 @@ async def _import_ndjson(
 
         for _ in range(2 * workers + 2):
             submit()
-        report = BulkReport()
-        batch: list[Prepared] = []
-        analyzed = False
+        bulk = BulkIngest(engine, batch_size=options.batch_size, analyze_first=True)
         while pending:
             length, work = pending.popleft()
             results = await work
             submit()
             for result in results:
-                if isinstance(result, Rejection):
-                    report.rejected.append(result)
-                    continue
-                batch.append(result)
-                if len(batch) >= options.batch_size:
-                    for outcome in await store_prepared(engine, batch):
-                        report.count(outcome)
-                    batch = []
-                    if not analyzed:  # a fresh table: statistics from its first batch
-                        await ensure_statistics(engine)
-                        analyzed = True
+                await bulk.add_result(result)
             advance(length)
-        for outcome in await store_prepared(engine, batch):
-            report.count(outcome)
-        return report
+        return await bulk.finish()
     finally:
         runner.close()
 

@@ -80,7 +80,10 @@ async def test_the_event_commits_with_the_change_or_neither_does(
     async def broken(*_args: object) -> None:
         raise RuntimeError("outbox unavailable")
 
+    # Ingest writes its events with copy_events (invoices.service.store); insert_events too, so
+    # that the test holds whichever of the two the outbox write goes through.
     monkeypatch.setattr(repository, "insert_events", broken)
+    monkeypatch.setattr(repository, "copy_events", broken)
     engine = abc.app.state.context.engine
     with pytest.raises(RuntimeError, match="outbox unavailable"):
         await ingest.upsert(engine, validate_document(invoice_doc("ATOMIC-1")))

@@ -32,17 +32,6 @@ class ExistingRow:
     bill_to_account: str
 
 
-@dataclass(frozen=True, slots=True)
-class NewRow:
-    """What one insert or update writes."""
-
-    invoice: CanonicalInvoice
-    document: bytes
-    content_hash: str
-    version: int
-    at: datetime
-
-
 _STORED_COLUMNS = (
     invoices.c.id,
     invoices.c.document,
@@ -121,35 +110,7 @@ async def lock_existing(
     }
 
 
-def _columns(row: NewRow) -> dict[str, Any]:
-    return dict(zip(ROW_COLUMNS, row_values(row.invoice), strict=True)) | {
-        "content_hash": row.content_hash,
-        "document": row.document.decode(),
-        "version": row.version,
-        "updated_at": row.at,
-    }
-
-
-async def insert_many(conn: AsyncConnection, rows: Sequence[NewRow]) -> None:
-    if rows:
-        await conn.execute(
-            invoices.insert(), [_columns(row) | {"created_at": row.at} for row in rows]
-        )
-
-
-async def update_many(conn: AsyncConnection, rows: Sequence[tuple[int, NewRow]]) -> None:
-    """Rewrite rows by id; `version` and `updated_at` come from the caller, who holds the lock."""
-    if not rows:
-        return
-    statement = (
-        invoices.update()
-        .where(invoices.c.id == bindparam("row_id"))
-        .values({name: bindparam(name) for name in _columns(rows[0][1])})
-    )
-    await conn.execute(statement, [{"row_id": row_id} | _columns(row) for row_id, row in rows])
-
-
-# --- bulk writes (`invoiceport import`, invoices.bulk): rows as tuples, COPY on PostgreSQL ------
+# --- writes (invoices.service.store): rows as tuples; COPY or executemany, decided here -------
 
 ROW_COLUMNS = (
     "environment",
@@ -165,9 +126,9 @@ ROW_COLUMNS = (
     "currency",
     "total",
 )
-"""The columns `row_values` gives, from the document itself (every write path uses them)."""
+"""The columns `row_values` gives, from the document itself."""
 WRITE_COLUMNS = (*ROW_COLUMNS, "content_hash", "document", "version", "updated_at")
-"""What an update by `update_rows` rewrites; an insert by `copy_rows` adds `created_at`."""
+"""What an update by `update_rows` rewrites; an insert by `insert_rows` adds `created_at`."""
 INSERT_COLUMNS = (*WRITE_COLUMNS, "created_at")
 
 
@@ -189,15 +150,21 @@ def row_values(invoice: CanonicalInvoice) -> tuple[Any, ...]:
     )
 
 
+COPY_MIN_ROWS = 50
+"""From this many rows on, `copy_rows` uses COPY on PostgreSQL: below it, one executemany
+INSERT costs less than COPY's extra round trips (docs/performance.md)."""
+
+
 async def copy_rows(
     conn: AsyncConnection, table: Table, columns: Sequence[str], records: Sequence[Sequence[Any]]
 ) -> None:
     """Insert `records` (values in `columns` order) in the caller's transaction: by asyncpg's
-    binary COPY on PostgreSQL, as one executemany INSERT elsewhere. A duplicate key raises
-    SQLAlchemy's `IntegrityError` either way, so callers retry the same way."""
+    binary COPY on PostgreSQL when there are at least `COPY_MIN_ROWS`, as one executemany INSERT
+    otherwise. A duplicate key raises SQLAlchemy's `IntegrityError` either way, so callers retry
+    the same way."""
     if not records:
         return
-    if conn.dialect.name != "postgresql":
+    if conn.dialect.name != "postgresql" or len(records) < COPY_MIN_ROWS:
         await conn.execute(table.insert(), [dict(zip(columns, r, strict=True)) for r in records])
         return
     driver = (await conn.get_raw_connection()).driver_connection
@@ -211,7 +178,7 @@ async def copy_rows(
         raise IntegrityError(f"COPY {table.name}", None, exc) from exc
 
 
-async def copy_new_rows(conn: AsyncConnection, records: Sequence[Sequence[Any]]) -> None:
+async def insert_rows(conn: AsyncConnection, records: Sequence[Sequence[Any]]) -> None:
     """New invoice rows, values in `INSERT_COLUMNS` order (`copy_rows`)."""
     await copy_rows(conn, invoices, INSERT_COLUMNS, records)
 
@@ -246,8 +213,8 @@ async def analyze_if_never_analyzed(conn: AsyncConnection) -> bool:
 
 
 class Countable(Protocol):
-    """What `count_deltas` reads of a written invoice (a `CanonicalInvoice`, or a prepared row
-    of `invoices.bulk`)."""
+    """What `count_deltas` reads of a written invoice (an `invoices.prepare.Prepared`, or a
+    `CanonicalInvoice`)."""
 
     @property
     def environment(self) -> str: ...

@@ -9,7 +9,6 @@ as `float`: `validation.parse_document` decodes JSON with `parse_float=Decimal` 
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -24,6 +23,7 @@ from pydantic import (
     Field,
     PlainSerializer,
     StringConstraints,
+    WithJsonSchema,
     model_validator,
 )
 
@@ -34,33 +34,17 @@ from invoiceport.invoices.codes import (
     HOLD_REASONS,
     ORDER_STATUSES,
 )
+from invoiceport.invoices.textchecks import (
+    EMAIL_PATTERN,
+    EMAIL_SHAPE,
+    KEY_PART_PATTERN,
+    NO_CONTROL_PATTERN,
+    number_or_text,
+)
 from invoiceport.invoices.trusted import rebuild
 
 MAX_LINES = 10_000
 MAX_LIST = 10_000
-_CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f]")
-
-
-def _int_to_str(value: Any) -> Any:
-    """Identifiers often arrive as JSON numbers from ERPs; take them as their decimal text."""
-    if isinstance(value, int) and not isinstance(value, bool):
-        return str(value)
-    return value
-
-
-def _no_control_chars(value: str) -> str:
-    if _CONTROL_CHARS.search(value):
-        raise ValueError("must not contain control characters")
-    return value
-
-
-def _key_part(value: str) -> str:
-    """Key fields appear in URL paths, so they may not be blank or contain a slash."""
-    if value != value.strip():
-        raise ValueError("must not start or end with white space")
-    if "/" in value:
-        raise ValueError("must not contain '/'")
-    return value
 
 
 def _blank_to_none(value: Any) -> Any:
@@ -98,24 +82,27 @@ def _utc(value: datetime) -> datetime:
     return value
 
 
+# The published JSON schema (admin OpenAPI) says what the checks were written as: a string of
+# some length, an e-mail shape; the patterns above are how they run, not part of the contract.
 Text = Annotated[
     str,
-    StringConstraints(max_length=255),
-    AfterValidator(_no_control_chars),
-    BeforeValidator(_int_to_str),
+    number_or_text(max_length=255, min_length=None, pattern=NO_CONTROL_PATTERN),
+    WithJsonSchema({"maxLength": 255, "type": "string"}),
 ]
-LongText = Annotated[str, StringConstraints(max_length=2000), AfterValidator(_no_control_chars)]
+LongText = Annotated[
+    str,
+    StringConstraints(max_length=2000, pattern=NO_CONTROL_PATTERN),
+    WithJsonSchema({"maxLength": 2000, "type": "string"}),
+]
 KeyPart = Annotated[
     str,
-    StringConstraints(min_length=1, max_length=64),
-    AfterValidator(_no_control_chars),
-    AfterValidator(_key_part),
-    BeforeValidator(_int_to_str),
+    number_or_text(max_length=64, min_length=1, pattern=KEY_PART_PATTERN),
+    WithJsonSchema({"maxLength": 64, "minLength": 1, "type": "string"}),
 ]
 Email = Annotated[
     str,
-    StringConstraints(max_length=254, pattern=r"^[^@\s]+@[^@\s]+$"),
-    AfterValidator(_no_control_chars),
+    StringConstraints(max_length=254, pattern=EMAIL_PATTERN),
+    WithJsonSchema({"maxLength": 254, "pattern": EMAIL_SHAPE, "type": "string"}),
 ]
 # Decimals leave as plain decimal strings ("1500.00", never "1.5E+3"), keeping every digit given.
 _DecimalText = PlainSerializer(lambda d: format(d, "f"), return_type=str, when_used="json")

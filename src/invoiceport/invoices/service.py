@@ -1,28 +1,47 @@
-"""Ingest: validated canonical invoices into the store, idempotently, in batches.
+"""Ingest: the one write pipeline, `prepare` (invoices.prepare, pure) then `store` (here).
 
-The admin API, the bulk endpoint, `invoiceport import` and `invoiceport demo` all come through here,
-so every change is made and announced (a webhook event in the same transaction) the same way.
-Each batch is one transaction.
+The admin API (one document or NDJSON), `invoiceport import` and `invoiceport demo` all come
+through `store`, so every change is made and announced the same way: one transaction per batch
+that locks the batch's existing rows, decides created / updated / unchanged in order (a key
+repeated in a batch sees its earlier version), writes new rows (the repository picks COPY or
+executemany) and rewrites changed ones by id, records their webhook events (an outbox) and keeps
+`invoice_counts` exact; retried when a concurrent writer created one of the keys first.
 """
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal, NamedTuple
 
-import orjson
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from invoiceport.db import utcnow, write_transaction
 from invoiceport.invoices import repository
-from invoiceport.invoices.repository import ExistingRow, Key, NewRow
+from invoiceport.invoices.prepare import (
+    Prepared,
+    Rejection,
+    prepare,
+    prepare_line,
+    serialize,
+)
+from invoiceport.invoices.repository import ExistingRow, Key
 from invoiceport.invoices.schemas import CanonicalInvoice
-from invoiceport.invoices.validation import InvoiceRejected, parse_document
 from invoiceport.webhooks import service as webhooks
+
+__all__ = [
+    "BulkIngest",
+    "BulkReport",
+    "Outcome",
+    "Rejection",
+    "ensure_statistics",
+    "serialize",
+    "store",
+    "store_batch",
+    "upsert",
+]
 
 Result = Literal["created", "updated", "unchanged"]
 MAX_ATTEMPTS = 3
@@ -32,12 +51,6 @@ MAX_ATTEMPTS = 3
 class Outcome:
     result: Result
     version: int
-
-
-@dataclass(slots=True)
-class Rejection:
-    line: int
-    errors: list[str]
 
 
 @dataclass(slots=True)
@@ -59,84 +72,92 @@ class BulkReport:
         }
 
 
-def key_of(invoice: CanonicalInvoice) -> Key:
-    return (invoice.environment, invoice.customer_number, invoice.invoice_number)
+class _Plan(NamedTuple):
+    outcomes: list[Outcome]
+    inserts: list[tuple[Any, ...]]  # repository.INSERT_COLUMNS
+    updates: list[tuple[int, tuple[Any, ...]]]  # row id, repository.WRITE_COLUMNS
+    written: list[Prepared]
+    changes: list[webhooks.PreparedChange]
 
 
-def serialize(invoice: CanonicalInvoice) -> tuple[bytes, str]:
-    """The stored form of a document and its hash; equal documents give equal bytes."""
-    document = orjson.dumps(invoice.model_dump(mode="json", exclude_none=True))
-    return document, hashlib.sha256(document).hexdigest()
-
-
-def _plan(
-    batch: Sequence[CanonicalInvoice], existing: dict[Key, ExistingRow], at: datetime
-) -> tuple[list[Outcome], list[NewRow], list[tuple[int, NewRow]]]:
+def _plan(batch: Sequence[Prepared], existing: dict[Key, ExistingRow], at: datetime) -> _Plan:
     """Decide, in order, what each document does; a key seen twice sees its earlier version."""
     state: dict[Key, tuple[int | None, str, int]] = {
         key: (row.id, row.content_hash, row.version) for key, row in existing.items()
     }
     outcomes: list[Outcome] = []
-    inserts: dict[Key, NewRow] = {}
-    updates: list[tuple[Key, NewRow]] = []
-    for invoice in batch:
-        key = key_of(invoice)
-        document, content_hash = serialize(invoice)
+    inserts: dict[Key, tuple[Prepared, int]] = {}
+    updates: list[tuple[int, Prepared, int]] = []
+    changes: list[webhooks.PreparedChange] = []
+    for doc in batch:
+        key = doc.key
         current = state.get(key)
+        result: Literal["created", "updated"]
         if current is None:
-            row = NewRow(invoice, document, content_hash, 1, at)
-            inserts[key] = row
-            state[key] = (None, content_hash, 1)
-            outcomes.append(Outcome("created", 1))
-        elif current[1] == content_hash:
-            outcomes.append(Outcome("unchanged", current[2]))
+            result, version = "created", 1
+            inserts[key] = (doc, version)
+        elif current[1] == doc.content_hash:
+            outcomes.append(Outcome("unchanged", current[2]))  # no write, no event
+            continue
         else:
-            version = current[2] + 1
-            row = NewRow(invoice, document, content_hash, version, at)
+            result, version = "updated", current[2] + 1
             if current[0] is None:  # created earlier in this batch: insert the newest form
-                inserts[key] = row
+                inserts[key] = (doc, version)
             else:
-                updates.append((key, row))
-            state[key] = (current[0], content_hash, version)
-            outcomes.append(Outcome("updated", version))
-    update_rows = [(existing[key].id, row) for key, row in updates]
-    # New keys in key order: two batches inserting the same new keys then wait for each other in
-    # one order (the second fails on the unique key and is retried) instead of deadlocking.
-    return outcomes, [inserts[key] for key in sorted(inserts)], update_rows
+                updates.append((current[0], doc, version))
+        state[key] = (None if current is None else current[0], doc.content_hash, version)
+        outcomes.append(Outcome(result, version))
+        changes.append(_change(doc, result, version, at))
+    # New rows go in in key order: a concurrent batch inserting some of the same keys then waits
+    # on the first one they share and gets the duplicate key (and tries again) instead of each
+    # holding a key the other needs (a deadlock), as it could in two different orders.
+    new = [inserts[key] for key in sorted(inserts)]
+    return _Plan(
+        outcomes,
+        [(*d.values, d.content_hash, d.document, v, at, at) for d, v in new],
+        [(row_id, (*d.values, d.content_hash, d.document, v, at)) for row_id, d, v in updates],
+        [d for d, _ in new] + [d for _, d, _ in updates],
+        changes,
+    )
 
 
-def _changes(
-    batch: Sequence[CanonicalInvoice], outcomes: Sequence[Outcome], at: datetime
-) -> list[webhooks.Change]:
-    """Created and updated documents get an event; unchanged ones do not."""
-    changes = []
-    for invoice, outcome in zip(batch, outcomes, strict=True):
-        if outcome.result != "unchanged":
-            changes.append(webhooks.Change(outcome.result, invoice, outcome.version, at))
-    return changes
+def _change(
+    doc: Prepared, result: Literal["created", "updated"], version: int, at: datetime
+) -> webhooks.PreparedChange:
+    return webhooks.PreparedChange(
+        result,
+        doc.credit_memo,
+        doc.environment,
+        doc.customer_number,
+        doc.bill_to_account,
+        doc.invoice_number,
+        doc.event_data,
+        version,
+        at,
+    )
 
 
-async def store_batch(engine: AsyncEngine, batch: Sequence[CanonicalInvoice]) -> list[Outcome]:
-    """Upsert documents in one transaction; the outcomes come back in the order given."""
+async def store(engine: AsyncEngine, batch: Sequence[Prepared]) -> list[Outcome]:
+    """Upsert prepared documents in one transaction; the outcomes come back in the order given."""
     if not batch:
         return []
     for attempt in range(1, MAX_ATTEMPTS + 1):
         try:
             async with write_transaction(engine) as conn:
+                # PostgreSQL: the existing rows locked in key order; SQLite: the transaction
+                # began with BEGIN IMMEDIATE (write_transaction), so it is the only writer.
                 existing = await repository.lock_existing(
-                    conn, (key_of(i) for i in batch), for_update=conn.dialect.name != "sqlite"
+                    conn, (doc.key for doc in batch), for_update=conn.dialect.name != "sqlite"
                 )
-                at = utcnow()
-                outcomes, inserts, updates = _plan(batch, existing, at)
-                await repository.insert_many(conn, inserts)
-                await repository.update_many(conn, updates)
+                plan = _plan(batch, existing, utcnow())
+                await repository.insert_rows(conn, plan.inserts)
+                await repository.update_rows(conn, plan.updates)
                 # Webhook events commit with the changes they announce, or not at all.
-                await webhooks.record_changes(conn, _changes(batch, outcomes, at))
+                await webhooks.record_prepared(conn, plan.changes)
                 # The exact counts per customer and bill-to (page totals), last: their rows are
                 # the batch's most contended locks, so they are held the shortest time.
-                written = [row.invoice for row in inserts] + [row.invoice for _, row in updates]
-                await repository.add_counts(conn, repository.count_deltas(existing, written))
-                return outcomes
+                await repository.add_counts(conn, repository.count_deltas(existing, plan.written))
+                return plan.outcomes
         except IntegrityError:
             # Another writer created one of these keys after we looked: look again.
             if attempt == MAX_ATTEMPTS:
@@ -144,16 +165,30 @@ async def store_batch(engine: AsyncEngine, batch: Sequence[CanonicalInvoice]) ->
     raise AssertionError("unreachable")
 
 
+async def store_batch(engine: AsyncEngine, batch: Sequence[CanonicalInvoice]) -> list[Outcome]:
+    """`store` for validated documents, prepared here."""
+    return await store(engine, [prepare(invoice) for invoice in batch])
+
+
 async def upsert(engine: AsyncEngine, invoice: CanonicalInvoice) -> Outcome:
-    (outcome,) = await store_batch(engine, [invoice])
+    (outcome,) = await store(engine, [prepare(invoice)])
     return outcome
 
 
+async def ensure_statistics(engine: AsyncEngine) -> None:
+    """Give the planner statistics on a table that never had any (call after a first batch):
+    see `repository.analyze_if_never_analyzed`."""
+    async with write_transaction(engine) as conn:
+        await repository.analyze_if_never_analyzed(conn)
+
+
 class BulkIngest:
-    """Feed raw NDJSON lines (or decoded documents); stores them in batches; keeps the report.
+    """Feed raw NDJSON lines, validated documents or prepared ones; stores them in batches of
+    `batch_size` (`store`); keeps the report.
 
     Good documents are stored even when others are rejected. Lines are counted from 1 by the
-    caller; blank lines are skipped.
+    caller; blank lines are skipped. `analyze_first`: after the first full batch, give a table
+    that never had statistics some (`ensure_statistics`; for imports into a fresh database).
     """
 
     def __init__(
@@ -163,41 +198,44 @@ class BulkIngest:
         verify_totals: bool = True,
         batch_size: int = 500,
         max_line_bytes: int | None = None,
+        analyze_first: bool = False,
     ) -> None:
         self.engine = engine
         self.verify_totals = verify_totals
         self.batch_size = batch_size
         self.max_line_bytes = max_line_bytes
         self.report = BulkReport()
-        self._pending: list[CanonicalInvoice] = []
+        self._pending: list[Prepared] = []
+        self._analyze = analyze_first
 
     async def add_raw(self, line: int, raw: bytes) -> None:
-        if not raw.strip():
-            return
-        if self.max_line_bytes is not None and len(raw) > self.max_line_bytes:
-            self.reject(
-                line,
-                [f"body: {len(raw)} bytes, over the limit of {self.max_line_bytes} a document"],
-            )
-            return
-        try:
-            invoice = parse_document(raw, verify_totals=self.verify_totals)
-        except InvoiceRejected as exc:
-            self.reject(line, exc.errors)
-            return
-        await self.add(invoice)
+        result = prepare_line(
+            line, raw, verify_totals=self.verify_totals, max_line_bytes=self.max_line_bytes
+        )
+        if result is not None:
+            await self.add_result(result)
 
     async def add(self, invoice: CanonicalInvoice) -> None:
-        self._pending.append(invoice)
+        await self.add_result(prepare(invoice))
+
+    async def add_result(self, result: Prepared | Rejection) -> None:
+        """A prepared document (stored with the next batch) or a rejection (reported)."""
+        if isinstance(result, Rejection):
+            self.report.rejected.append(result)
+            return
+        self._pending.append(result)
         if len(self._pending) >= self.batch_size:
             await self.flush()
+            if self._analyze:
+                self._analyze = False
+                await ensure_statistics(self.engine)
 
     def reject(self, line: int, errors: list[str]) -> None:
         self.report.rejected.append(Rejection(line, errors))
 
     async def flush(self) -> None:
         batch, self._pending = self._pending, []
-        for outcome in await store_batch(self.engine, batch):
+        for outcome in await store(self.engine, batch):
             self.report.count(outcome)
 
     async def finish(self) -> BulkReport:

@@ -16,6 +16,7 @@ import orjson
 from pydantic import ValidationError
 
 from invoiceport.invoices.schemas import CanonicalInvoice
+from invoiceport.invoices.textchecks import error_msg
 
 TOLERANCE = Decimal("0.01")
 MAX_NESTING = 32
@@ -148,7 +149,7 @@ def _message(error: Any) -> str:
     kind = error["type"]
     if kind in _MESSAGES:
         return _MESSAGES[kind]
-    message = str(error["msg"])
+    message = error_msg(error)  # a check done as a pattern is worded as the check words it
     for prefix in ("Value error, ", "Assertion failed, "):
         message = message.removeprefix(prefix)
     return message[:1].lower() + message[1:]

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from invoiceport.invoices.schemas import KeyPart
-from invoiceport.invoices.schemas import _no_control_chars as no_control_chars
+from invoiceport.invoices.textchecks import _no_control_chars as no_control_chars
 
 Scope = Literal["invoice.history.read", "invoice.webhooks.manage"]
 ALL_SCOPES: tuple[Scope, ...] = ("invoice.history.read", "invoice.webhooks.manage")

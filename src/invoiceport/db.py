@@ -14,10 +14,13 @@ from decimal import Decimal
 from typing import Any
 
 import asyncpg
-from sqlalchemy import BigInteger, Integer, MetaData, Numeric, String, event
+from sqlalchemy import JSON, BigInteger, Integer, MetaData, Numeric, String, event
 from sqlalchemy.engine import Dialect, make_url
 from sqlalchemy.exc import InvalidatePoolError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.functions import GenericFunction
 from sqlalchemy.types import DateTime, TypeDecorator
 from sqlalchemy.util import await_
 
@@ -83,6 +86,24 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+class json_array_agg(GenericFunction[Any]):
+    """The aggregated values as one JSON array (`json_agg` / `json_group_array`): values come back
+    exactly as stored, whatever characters they hold. NULL on PostgreSQL when there are no rows."""
+
+    type = JSON()
+    inherit_cache = True
+
+
+@compiles(json_array_agg, "sqlite")
+def _json_group_array(element: json_array_agg, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"json_group_array({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(json_array_agg, "postgresql")
+def _json_agg(element: json_array_agg, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"json_agg({compiler.process(element.clauses, **kw)})"
 
 
 def utcnow() -> datetime:

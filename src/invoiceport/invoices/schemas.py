@@ -39,6 +39,16 @@ from invoiceport.invoices.trusted import rebuild
 MAX_LINES = 10_000
 MAX_LIST = 10_000
 _CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f]")
+# Characters no ERP puts in a key and nobody can tell apart on a screen or in a log: controls
+# (C0, C1), spaces other than U+0020, zero-width and joining characters, bidi controls, line and
+# paragraph separators, invisible operators, fillers, variation selectors, the BOM. One class for
+# the validator and the admin API's published pattern (admin/openapi.py), so the two agree.
+LOOKALIKE_CHARS = (
+    "\x00-\x1f\x7f-\x9f\xa0\xad\u034f\u061c\u115f\u1160\u1680\u180b-\u180f"
+    "\u2000-\u200f\u2028-\u202f\u205f-\u206f\u2800\u3000\u3164"
+    "\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufffb"
+)
+_LOOKALIKE = re.compile(f"[{LOOKALIKE_CHARS}]")
 
 
 def _int_to_str(value: Any) -> Any:
@@ -55,11 +65,21 @@ def _no_control_chars(value: str) -> str:
 
 
 def _key_part(value: str) -> str:
-    """Key fields appear in URL paths, so they may not be blank or contain a slash."""
+    """Key fields appear in URL paths and decide who sees what (grants), so they may not be blank,
+    contain a slash, be a path segment such as `..`, or hold characters that make two different
+    numbers look the same (`C100` and `C100` with a zero-width space)."""
     if value != value.strip():
         raise ValueError("must not start or end with white space")
     if "/" in value:
         raise ValueError("must not contain '/'")
+    if not value.strip("."):
+        raise ValueError("must not be only dots ('.' and '..' are path segments)")
+    found = _LOOKALIKE.search(value)
+    if found:
+        raise ValueError(
+            f"must not contain U+{ord(found.group()):04X} (invisible, control, bidi and "
+            "separator characters make look-alike numbers)"
+        )
     return value
 
 

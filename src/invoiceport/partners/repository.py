@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, delete, func, insert, select, update
+from sqlalchemy import ColumnElement, delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from invoiceport.db import json_array_agg
 from invoiceport.partners.schemas import ApiKeyInfo, OAuthClientInfo, Partner
 from invoiceport.partners.tables import (
     api_keys,
@@ -123,21 +124,19 @@ async def api_key_exists(conn: AsyncConnection, partner_id: int, key_id: int) ->
     return (await conn.execute(query)).first() is not None
 
 
-GRANT_SEPARATOR = "\n"  # customer numbers have no control characters (invoices.schemas.KeyPart)
-
-
-def _granted(partner_id: ColumnElement[int]) -> ColumnElement[str | None]:
-    """The partner's customer numbers as one string, so a credential lookup is one round trip
-    returning one row (a partner may hold thousands of grants)."""
+def _granted(partner_id: ColumnElement[int]) -> ColumnElement[list[str] | None]:
+    """The partner's customer numbers as one JSON array, so a credential lookup is one round trip
+    returning one row (a partner may hold thousands of grants). A JSON array, not a joined
+    string: no value can hold a separator that splits it into someone else's number."""
     return (
-        select(func.aggregate_strings(partner_customers.c.customer_number, GRANT_SEPARATOR))
+        select(json_array_agg(partner_customers.c.customer_number))
         .where(partner_customers.c.partner_id == partner_id)
         .scalar_subquery()
     )
 
 
-def _split_grants(joined: str | None) -> list[str]:
-    return sorted(joined.split(GRANT_SEPARATOR)) if joined else []
+def _split_grants(granted: list[str] | None) -> list[str]:
+    return sorted(granted) if granted else []
 
 
 async def active_api_key(conn: AsyncConnection, key_hash: str) -> tuple[int, str, list[str]] | None:

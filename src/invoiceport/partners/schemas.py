@@ -18,13 +18,24 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+# The one validation of what the admin API and the CLI store: both build these models.
+PartnerName = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=255, strip_whitespace=True),
+    AfterValidator(no_control_chars),  # NUL was a 500 on PostgreSQL (docs/hardening.md)
+]
+CustomerNumbers = Annotated[list[KeyPart], Field(max_length=10_000)]
+
+
 class PartnerCreate(_Strict):
-    name: Annotated[
-        str,
-        StringConstraints(min_length=1, max_length=255, strip_whitespace=True),
-        AfterValidator(no_control_chars),  # NUL was a 500 on PostgreSQL (docs/hardening.md)
-    ]
-    customer_numbers: list[KeyPart] = Field(default_factory=list, max_length=10_000)
+    name: PartnerName
+    customer_numbers: CustomerNumbers = Field(default_factory=list)
+
+
+class CustomerGrant(_Strict):
+    """Customer numbers to grant to a partner (`invoiceport partner grant`)."""
+
+    customer_numbers: CustomerNumbers = Field(min_length=1)
 
 
 class OAuthClientCreate(_Strict):

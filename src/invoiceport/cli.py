@@ -7,7 +7,6 @@ an unreachable database) end in one `error: ...` line and a non-zero exit, never
 from __future__ import annotations
 
 import asyncio
-import logging
 import os
 import sys
 from collections.abc import Awaitable, Callable, Coroutine
@@ -21,7 +20,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from invoiceport import __version__
+from invoiceport import __version__, logs
 from invoiceport.db import create_engine
 from invoiceport.imports import ImportFileError, import_file
 from invoiceport.settings import Settings
@@ -63,6 +62,13 @@ def _settings() -> Settings:
             f"INVOICEPORT_{'_'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in exc.errors()
         )
         raise CliError(f"invalid settings: {problems}") from None
+
+
+def _configure_logging(settings: Settings) -> None:
+    try:
+        logs.configure(settings.log_level)
+    except ValueError as exc:
+        raise CliError(f"invalid settings: INVOICEPORT_LOG_LEVEL: {exc}") from None
 
 
 def _safe_url(url: str) -> str:
@@ -149,9 +155,7 @@ def serve(
     from invoiceport.migrate import upgrade
 
     settings = _settings()
-    logging.basicConfig(
-        level=settings.log_level.upper(), format="%(levelname)s %(name)s: %(message)s"
-    )
+    _configure_logging(settings)
     _run(settings, upgrade)
     uvicorn.run(
         "invoiceport.app:create_app",
@@ -160,6 +164,7 @@ def serve(
         port=port,
         workers=workers,
         access_log=access_log,
+        log_config=logs.log_config(settings.log_level),  # applied in every server process
         log_level=settings.log_level.lower(),
         server_header=False,
     )
@@ -245,9 +250,7 @@ def worker(
             "INVOICEPORT_WEBHOOK_LEASE_SECONDS must be longer than "
             "INVOICEPORT_WEBHOOK_TIMEOUT_SECONDS (a lease must outlast a request)"
         )
-    logging.basicConfig(
-        level=settings.log_level.upper(), format="%(levelname)s %(name)s: %(message)s"
-    )
+    _configure_logging(settings)
 
     async def work(engine: AsyncEngine) -> None:
         await upgrade(engine)

@@ -15,6 +15,7 @@ from fastapi.telemetry import TelemetryConfig
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from starlette.exceptions import HTTPException
+from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp
 
 from invoiceport import __version__, fastpath, oauth
@@ -40,6 +41,7 @@ from invoiceport.web import (
 log = logging.getLogger("invoiceport")
 
 
+CLIENT_CLOSED_REQUEST = 499  # nginx's status for a request its client abandoned; never sent
 _NO_TELEMETRY: TelemetryConfig = {"tracing": False, "metrics": False, "logs": False}
 
 
@@ -171,6 +173,16 @@ def _add_error_handlers(app: FastAPI) -> None:
         if exc.status_code == 405:
             headers = {**(headers or {}), "Allow": allowed_methods(request)}
         return error_response(request, exc.status_code, str(exc.detail), headers=headers)
+
+    @app.exception_handler(ClientDisconnect)
+    async def client_went_away(request: Request, _exc: ClientDisconnect) -> Response:
+        # Not a server error: one line, and 499 ("client closed request") in the metrics.
+        log.info(
+            "client disconnected before its request was read: %s %s",
+            request.method,
+            request.url.path,
+        )
+        return Response(status_code=CLIENT_CLOSED_REQUEST)
 
     @app.exception_handler(OperationalError)
     @app.exception_handler(InterfaceError)

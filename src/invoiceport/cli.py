@@ -153,6 +153,7 @@ def serve(
     import uvicorn
 
     from invoiceport.migrate import upgrade
+    from invoiceport.server import uvicorn_options
 
     settings = _settings()
     _configure_logging(settings)
@@ -167,6 +168,7 @@ def serve(
         log_config=logs.log_config(settings.log_level),  # applied in every server process
         log_level=settings.log_level.lower(),
         server_header=False,
+        **uvicorn_options(settings),  # read deadlines, connection limit, keep-alive
     )
 
 

@@ -69,6 +69,28 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=1_048_576, ge=1024, description="One invoice (413 above)")
     max_bulk_bytes: int = Field(default=64 * 1_048_576, ge=1024, description="Bulk NDJSON body")
     bulk_batch_size: int = Field(default=500, ge=1, le=10_000)
+    # Slow and heavy clients (docs/hardening.md): what one connection may hold, per server process.
+    http_header_timeout_seconds: float = Field(
+        default=10.0, gt=0, le=3600, description="A request's headers must arrive within (408)"
+    )
+    http_body_timeout_seconds: float = Field(
+        default=60.0, gt=0, le=3600, description="A request's body must arrive within (closed)"
+    )
+    http_keep_alive_seconds: int = Field(
+        default=5, ge=1, le=3600, description="An idle kept-alive connection is closed after"
+    )
+    http_max_connections: int = Field(
+        default=1000, ge=1, description="Open connections per process; 503 above it"
+    )
+    pdf_cache_bytes: int = Field(
+        default=64 * 1_048_576, ge=0, description="Rendered PDFs kept per process; 0: none"
+    )
+    pdf_renders_per_partner: int = Field(
+        default=2, ge=1, le=64, description="PDFs one partner may have rendering at once"
+    )
+    pdf_render_wait_seconds: float = Field(
+        default=30.0, ge=0, le=600, description="A PDF waits this long for its turn, then 429"
+    )
     db_pool_size: int = Field(default=10, ge=1)
     db_timeout_seconds: float = Field(default=5.0, gt=0)
     fast_path: bool = Field(

@@ -24,6 +24,7 @@ from invoiceport.dialects import abcsupply, ingram, scansource
 from invoiceport.invoices.validation import format_path
 from invoiceport.metrics import Metrics, MetricsMiddleware
 from invoiceport.partners.service import CredentialNotFound, PartnerNotFound
+from invoiceport.pdf.renders import PdfRenders
 from invoiceport.settings import Settings
 from invoiceport.web import (
     RETRY_AFTER_SECONDS,
@@ -86,6 +87,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         max_header_bytes=settings.max_header_bytes,
     )
     _add_operations(app)
+    app.state.pdf_renders = PdfRenders.from_settings(settings, app.state.metrics)  # pdf/http.py
     _add_dialects(app)
     if settings.admin_token is not None and settings.admin_token.get_secret_value():
         from invoiceport.admin import openapi as admin_openapi

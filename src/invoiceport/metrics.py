@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram
 from prometheus_client.exposition import generate_latest
 from starlette.requests import Request
 from starlette.responses import Response
@@ -40,6 +40,18 @@ class Metrics:
             registry=self.registry,
         )
         self._fast_children: dict[tuple[str, int], tuple[Any, Any, Any]] = {}
+        self.pdf_renders = Gauge(
+            "invoiceport_pdf_renders",
+            "PDFs being rendered, and waiting for one of their partner's render slots",
+            ["state"],
+            registry=self.registry,
+        )
+        self.pdf_answers = Counter(
+            "invoiceport_pdf_answers",
+            "PDFs sent, by where the bytes came from",
+            ["source"],
+            registry=self.registry,
+        )
 
     def observe(self, method: str, route: str, status: int, seconds: float) -> None:
         """Count one answered request under its route template."""

@@ -59,3 +59,26 @@ async def test_rendering_runs_off_the_event_loop(
     monkeypatch.setattr(pdf_http, "render_invoice_pdf", spy)
     assert (await world.get(PDF)).status_code == 200
     assert threads and threads[0] is not threading.main_thread()
+
+
+async def test_a_rendered_version_is_served_from_the_cache(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rendered once per stored version (the issue's 16 requests for one long PDF rendered it 16
+    times); a new version is rendered anew."""
+    from invoiceport.pdf import http as pdf_http
+
+    rendered: list[int] = []
+    real = pdf_http.render_invoice_pdf
+
+    def counting(*args: object, **kwargs: object) -> bytes:
+        rendered.append(1)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pdf_http, "render_invoice_pdf", counting)
+    first, second = await world.get(PDF), await world.get(PDF)
+    assert first.content == second.content and len(rendered) == 1
+    await upsert(world.engine, validate_document(invoice_doc(po_number="PO-NEW")))
+    third = await world.get(PDF)
+    assert third.status_code == 200 and len(rendered) == 2
+    assert third.headers["etag"] != first.headers["etag"]

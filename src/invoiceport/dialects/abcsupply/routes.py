@@ -124,6 +124,7 @@ async def invoice_pdf(request: Request, principal: Reader, invoice_id: InvoiceId
         request,
         stored,
         letterhead,
+        partner_id=principal.partner_id,
         etag_source=f"{ENVIRONMENT}/{stored.id}/{stored.version}",
         filename=f"{invoice_id}.pdf",
     )

@@ -166,6 +166,7 @@ async def invoice_pdf(
         request,
         stored,
         letterhead,
+        partner_id=principal.partner_id,
         etag_source=f"{params.ENVIRONMENT}/{customer_number}/{invoice_number}/{stored.version}",
         filename=f"{invoice_number}.pdf",
     )

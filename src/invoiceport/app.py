@@ -73,6 +73,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
         docs_url=None,
         redoc_url=None,
+        # No 307 to the slash-less path: its Location was built from the Host header, before
+        # authentication (an open redirect to any host). A path with a trailing slash is a 404.
+        redirect_slashes=False,
         # Off unless asked for: when no OpenTelemetry SDK is configured, FastAPI still looks for
         # one on every request (about 15 us of a 200 us request; docs/performance.md).
         telemetry=None if settings.opentelemetry else _NO_TELEMETRY,

@@ -9,6 +9,7 @@ from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite:///invoiceport.db"
+MIN_ADMIN_TOKEN_CHARS = 32
 
 
 def async_database_url(url: str) -> str:
@@ -43,7 +44,8 @@ class Settings(BaseSettings):
     )
     redis_url: str | None = Field(default=None, description="Optional; shares rate limits")
     admin_token: SecretStr | None = Field(
-        default=None, description="Bearer token of the admin API; the admin API is off when unset"
+        default=None,
+        description="Bearer token of the admin API (32+ characters); the admin API is off unset",
     )
     webhook_allow_private: bool = False
     # Webhook delivery (docs/webhooks.md): `invoiceport worker` and the subscription routes.
@@ -129,6 +131,22 @@ class Settings(BaseSettings):
     seller_address: str = ""
     seller_tax_id: str | None = None
     seller_logo: Path | None = None
+
+    @field_validator("admin_token")
+    @classmethod
+    def _strong_admin_token(cls, value: SecretStr | None) -> SecretStr | None:
+        """The admin token opens everything: a guessable one is refused at start-up. Empty counts
+        as unset (the admin API is off)."""
+        if value is None or value.get_secret_value() == "":
+            return value
+        token = value.get_secret_value()
+        if len(token) < MIN_ADMIN_TOKEN_CHARS or not token.isprintable() or " " in token:
+            raise ValueError(
+                f"must be at least {MIN_ADMIN_TOKEN_CHARS} printable characters without spaces "
+                f"(this one has {len(token)}); make one with: python -c 'import secrets; "
+                "print(secrets.token_urlsafe(32))'"
+            )
+        return value
 
     @field_validator("database_url")
     @classmethod

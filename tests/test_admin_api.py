@@ -188,7 +188,11 @@ async def test_partners_keys_and_clients(client: httpx.AsyncClient, engine: Asyn
     client_id, client_secret = issued.json()["client_id"], issued.json()["client_secret"]
     assert issued.json()["scopes"] == ["invoice.history.read"]
     default = await client.post(f"/admin/v1/partners/{partner_id}/oauth-clients")
-    assert default.json()["scopes"] == ["invoice.history.read", "invoice.webhooks.manage"]
+    assert default.json()["scopes"] == [
+        "invoice.history.read",
+        "invoice.webhooks.manage",
+        "invoice.read",
+    ]
 
     partner = (await client.get(f"/admin/v1/partners/{partner_id}")).json()
     assert partner["name"] == "Acme" and partner["customer_numbers"] == ["C1", "C2"]

@@ -10,8 +10,11 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstra
 from invoiceport.invoices.schemas import KeyPart
 from invoiceport.invoices.schemas import _no_control_chars as no_control_chars
 
-Scope = Literal["invoice.history.read", "invoice.webhooks.manage"]
-ALL_SCOPES: tuple[Scope, ...] = ("invoice.history.read", "invoice.webhooks.manage")
+# OAuth scopes (docs/oauth.md). A client is created with all of them unless told otherwise, and
+# a token requested without `scope` carries all of its client's.
+INVOICE_READ = "invoice.read"  # Ingram Micro's invoice routes
+Scope = Literal["invoice.history.read", "invoice.webhooks.manage", "invoice.read"]
+ALL_SCOPES: tuple[Scope, ...] = ("invoice.history.read", "invoice.webhooks.manage", "invoice.read")
 
 
 class _Strict(BaseModel):

@@ -22,7 +22,7 @@ from invoiceport.invoices import queries
 from invoiceport.invoices.queries import InvoiceQuery
 from invoiceport.invoices.schemas import CanonicalInvoice
 from invoiceport.partners.oauth import AuthError, bearer_principal
-from invoiceport.partners.schemas import Principal
+from invoiceport.partners.schemas import INVOICE_READ, Principal
 from invoiceport.ratelimit.availability import Availability
 from invoiceport.web import JSONBytesResponse, services
 
@@ -95,7 +95,7 @@ async def _answer(
 
 async def invoice_details(request: Request, environment: str, invoice_number: str) -> Response:
     try:
-        principal = await bearer_principal(request)
+        principal = await bearer_principal(request, scope=INVOICE_READ)
     except AuthError as exc:
         headers = {"WWW-Authenticate": exc.www_authenticate} if exc.www_authenticate else None
         return render_error(exc.status_code, exc.message, None, headers)

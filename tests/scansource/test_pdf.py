@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import threading
 
@@ -82,3 +83,24 @@ async def test_a_rendered_version_is_served_from_the_cache(
     third = await world.get(PDF)
     assert third.status_code == 200 and len(rendered) == 2
     assert third.headers["etag"] != first.headers["etag"]
+
+
+async def test_a_pdf_that_waited_too_long_for_its_turn_is_a_429(world: World) -> None:
+    """Another partner's renders are not touched; this partner is told when to come back."""
+    from invoiceport.pdf.renders import PdfRenders
+
+    app = world.transport.app
+    renders: PdfRenders = app.state.pdf_renders  # type: ignore[attr-defined]
+    app.state.pdf_renders = PdfRenders(0, per_partner=1, wait_seconds=0.05)  # type: ignore[attr-defined]
+    try:
+        slot = asyncio.Semaphore(1)
+        app.state.pdf_renders._slots[world.a_partner] = slot  # type: ignore[attr-defined]
+        await slot.acquire()  # the partner's only slot is busy
+        busy = await world.get(PDF)
+        slot.release()
+        freed = await world.get(PDF)
+    finally:
+        app.state.pdf_renders = renders  # type: ignore[attr-defined]
+    assert busy.status_code == 429 and busy.headers["retry-after"] == "5"
+    assert "too many PDFs" in busy.text
+    assert freed.status_code == 200

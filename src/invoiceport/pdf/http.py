@@ -132,7 +132,8 @@ async def stored_invoice_pdf(
     starts again at version 1), the letterhead, and `RENDER_REVISION`.
     """
     if if_none_match_matches(request.headers.get("if-none-match"), etag_for(etag_source)):
-        return pdf_response(request, bytes, etag_source=etag_source, filename=filename)
+        nothing = bytes  # a 304 (or 412) has no body: nothing is rendered
+        return pdf_response(request, nothing, etag_source=etag_source, filename=filename)
 
     def render() -> bytes:
         return render_invoice_pdf(stored.invoice(), letterhead=letterhead, version=stored.version)

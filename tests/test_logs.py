@@ -61,3 +61,21 @@ def test_driver_parameter_logging_stays_off_at_debug() -> None:
     assert config["loggers"]["aiosqlite"]["level"] == logging.INFO
     with pytest.raises(ValueError, match="unknown log level"):
         log_config("chatty")
+
+
+def test_the_app_protects_the_loggers_however_logging_is_configured(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """An app served by plain `uvicorn` (no `log_config` of ours) still scrubs the access log
+    and drops aiosqlite's statement lines."""
+    from invoiceport.app import create_app
+    from invoiceport.settings import Settings
+
+    create_app(Settings(_env_file=None))  # type: ignore[call-arg]
+    caplog.set_level(logging.DEBUG)
+    access = logging.getLogger("uvicorn.access")
+    access.info('%s - "%s %s HTTP/%s" %d', "1.2.3.4", "GET", "/x?subscription-key=K3Y", "1.1", 401)
+    logging.getLogger("aiosqlite").debug("executing %s", "INSERT ... ('whsec_raw',)")
+    text = caplog.text
+    assert "K3Y" not in text and f"subscription-key={REDACTED}" in text
+    assert "executing" not in text

@@ -18,7 +18,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp
 
-from invoiceport import __version__, fastpath, oauth
+from invoiceport import __version__, fastpath, logs, oauth
 from invoiceport.db import DatabaseUnavailable, create_engine
 from invoiceport.dialects import abcsupply, ingram, scansource
 from invoiceport.invoices.validation import format_path
@@ -55,6 +55,7 @@ class App(FastAPI):
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
+    logs.protect_loggers()  # no credential in a log line, whoever configured logging
     engine = create_engine(settings)
 
     @asynccontextmanager

@@ -72,6 +72,29 @@ class ScrubSecrets(logging.Filter):
         return True
 
 
+class DropDriverStatements(logging.Filter):
+    """aiosqlite's DEBUG lines are statements with their parameters: they never pass."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno >= logging.INFO
+
+
+# Loggers that write what clients send (the access log's query strings, httpx's URLs).
+_CLIENT_TEXT_LOGGERS = ("uvicorn.access", "uvicorn.error", "httpx")
+
+
+def protect_loggers() -> None:
+    """The same guarantees however logging is configured (an app run by plain `uvicorn` or
+    another server never sees `log_config`): filters on the loggers themselves. Idempotent."""
+    for name in _CLIENT_TEXT_LOGGERS:
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, ScrubSecrets) for f in logger.filters):
+            logger.addFilter(ScrubSecrets())
+    driver = logging.getLogger("aiosqlite")
+    if not any(isinstance(f, DropDriverStatements) for f in driver.filters):
+        driver.addFilter(DropDriverStatements())
+
+
 _PLAIN = "%(levelname)s %(name)s: %(message)s"
 
 

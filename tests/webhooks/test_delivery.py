@@ -250,6 +250,31 @@ async def test_a_partner_sees_the_status_line_never_the_receivers_body(abc: Abc)
     assert not any("try later" in (e or "") or "ok" in (e or "") for e in excerpts)  # bodies
 
 
+async def test_migration_0006_removes_the_bodies_kept_by_earlier_releases(abc: Abc) -> None:
+    from alembic import command
+    from sqlalchemy import update
+    from sqlalchemy.engine import Connection
+
+    from invoiceport.migrate import alembic_config, upgrade
+    from invoiceport.webhooks.tables import webhook_attempts
+
+    with receiver() as rec:
+        hook = await subscribe(abc, rec.url)
+        await abc.ingest(invoice_doc("OLD-1"))
+        await worker(abc).run_until_idle()
+    engine = abc.app.state.services.engine
+
+    def downgrade(connection: Connection) -> None:
+        command.downgrade(alembic_config(connection), "0005")
+
+    async with engine.begin() as connection:
+        await connection.run_sync(downgrade)
+        await connection.execute(update(webhook_attempts).values(response_excerpt="SECRET BODY"))
+    await upgrade(engine)
+    (attempt,) = (await delivery_of(abc, hook))["attempts"]  # type: ignore[misc]
+    assert attempt["responseExcerpt"] == "200"
+
+
 async def test_a_revoked_grant_cancels_pending_deliveries(abc: Abc) -> None:
     with receiver() as rec:
         hook = await subscribe(abc, rec.url)

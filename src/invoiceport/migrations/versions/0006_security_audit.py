@@ -1,4 +1,4 @@
-"""invoice.read: the Ingram routes' scope, given to every existing client and token
+"""security audit (issue 18): the Ingram scope for existing clients; no receiver bodies kept
 
 Revision ID: 0006
 Revises: 0005
@@ -6,7 +6,13 @@ Revises: 0005
 The Ingram Micro routes took any valid token; they now require the scope `invoice.read`
 (docs/oauth.md). Clients made before had no way to ask for it, and every one of them could read
 Ingram invoices: each existing client, and each of their tokens, gains the scope, so nothing
-that worked stops working. No schema change; a downgrade leaves the scope where it is.
+that worked stops working.
+
+Webhook attempts kept the first 512 bytes of the receiver's answer, which the partner reads back
+(`responseExcerpt`): an internal service's reply, had an address check been bypassed. Attempts
+now keep the status line only; the stored excerpts become the status code.
+
+No schema change; a downgrade leaves both as they are.
 """
 
 from collections.abc import Sequence
@@ -28,6 +34,11 @@ def upgrade() -> None:
             " WHERE ' ' || scopes || ' ' NOT LIKE '% invoice.read %'"
         )
 
+    op.execute(
+        "UPDATE webhook_attempts SET response_excerpt = CASE WHEN status_code IS NULL THEN NULL"
+        " ELSE CAST(status_code AS VARCHAR(3)) END WHERE response_excerpt IS NOT NULL"
+    )
+
 
 def downgrade() -> None:
-    """Nothing: an older release never asks for `invoice.read`, so the scope can stay."""
+    """Nothing: an older release never asks for `invoice.read`, and the bodies are gone."""

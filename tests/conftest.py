@@ -27,7 +27,7 @@ from invoiceport.migrate import upgrade
 from invoiceport.models import metadata
 from invoiceport.settings import Settings
 
-ADMIN_TOKEN = "test-admin-token"
+ADMIN_TOKEN = "test-admin-token-0123456789abcdefghijkl"  # 32+ characters
 POSTGRES = os.environ.get("INVOICEPORT_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
 
 

@@ -38,14 +38,16 @@ def live_server(
     workers: int = 1,
     timeout: float = 30,
     log: Path | None = None,
+    access_log: bool = False,
     **settings: str,
 ) -> Iterator[str]:
     """`invoiceport serve` on a free loopback port; yields its base URL, stops it afterwards.
     With `log`, the server's output goes to that file (for tests that read its logs)."""
     port = free_port()
     sink = log.open("wb") if log is not None else subprocess.PIPE
+    access = "--access-log" if access_log else "--no-access-log"
     process = subprocess.Popen(
-        [INVOICEPORT, "serve", "--port", str(port), "--workers", str(workers), "--no-access-log"],
+        [INVOICEPORT, "serve", "--port", str(port), "--workers", str(workers), access],
         env=cli_env(database_url, **settings),
         stdout=sink,
         stderr=subprocess.STDOUT,

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from invoiceport.app import close, create_app
 from invoiceport.partners.tables import api_keys, oauth_clients
 from invoiceport.settings import Settings
+from tests.conftest import ADMIN_TOKEN
 from tests.factories import invoice_doc
 
 INVOICE_URL = "/admin/v1/invoices/production/C100/INV-1001"
@@ -134,7 +135,7 @@ async def small_client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
     async with httpx.AsyncClient(
         transport=httpx.ASGITransport(app=app),
         base_url="http://t",
-        headers={"Authorization": "Bearer test-admin-token"},
+        headers={"Authorization": f"Bearer {ADMIN_TOKEN}"},
     ) as http:
         yield http
     await close(app)
@@ -187,7 +188,11 @@ async def test_partners_keys_and_clients(client: httpx.AsyncClient, engine: Asyn
     client_id, client_secret = issued.json()["client_id"], issued.json()["client_secret"]
     assert issued.json()["scopes"] == ["invoice.history.read"]
     default = await client.post(f"/admin/v1/partners/{partner_id}/oauth-clients")
-    assert default.json()["scopes"] == ["invoice.history.read", "invoice.webhooks.manage"]
+    assert default.json()["scopes"] == [
+        "invoice.history.read",
+        "invoice.webhooks.manage",
+        "invoice.read",
+    ]
 
     partner = (await client.get(f"/admin/v1/partners/{partner_id}")).json()
     assert partner["name"] == "Acme" and partner["customer_numbers"] == ["C1", "C2"]

@@ -179,16 +179,30 @@ def test_partner_commands(tmp_path: Path) -> None:
     assert bad_scope.returncode == 2 and bad_scope.stderr.startswith("error: invalid scope")
 
 
+ADM = "adm_" + "0123456789" * 3
+
+
+@pytest.mark.parametrize("token", ["adm", " " * 40])
+def test_serve_refuses_a_weak_admin_token(tmp_path: Path, token: str) -> None:
+    result = run("serve", database_url=f"sqlite:///{tmp_path}/t.db", INVOICEPORT_ADMIN_TOKEN=token)
+    assert result.returncode == 2
+    assert result.stderr.startswith(
+        "error: invalid settings: INVOICEPORT_ADMIN_TOKEN: Value error, must be at least 32 "
+        "printable characters without spaces"
+    ), result.stderr
+    assert token.strip() == "" or token not in result.stderr  # the weak token is not echoed
+
+
 def test_demo_prints_working_credentials(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path}/demo.db"
     result = run(
-        "demo", "--seed", "7", "--invoices", "30", database_url=url, INVOICEPORT_ADMIN_TOKEN="adm"
+        "demo", "--seed", "7", "--invoices", "30", database_url=url, INVOICEPORT_ADMIN_TOKEN=ADM
     )
     assert result.returncode == 0, result.stderr
     assert "demo data: 38 created, 0 updated, 0 unchanged invoices" in result.stdout
     assert "API key (Ocp-Apim-Subscription-Key): " in result.stdout
     assert (
-        "curl -s -H 'Authorization: Bearer adm' http://127.0.0.1:8000/admin/v1/invoices/"
+        f"curl -s -H 'Authorization: Bearer {ADM}' http://127.0.0.1:8000/admin/v1/invoices/"
         in result.stdout
     )
     again = run("demo", "--seed", "7", "--invoices", "30", database_url=url)

@@ -26,5 +26,15 @@ def test_unsupported_database_is_a_clear_error() -> None:
 
 
 def test_admin_token_is_hidden_in_repr() -> None:
-    settings = Settings(admin_token="s3cret-token", _env_file=None)  # type: ignore[call-arg]
+    settings = Settings(admin_token="s3cret-token" * 3, _env_file=None)  # type: ignore[call-arg]
     assert "s3cret-token" not in repr(settings)
+
+
+@pytest.mark.parametrize(
+    "token", ["short", " " * 40, "a token with spaces in it, 40 chars!!", "x" * 31]
+)
+def test_a_weak_admin_token_is_refused_at_start_up(token: str) -> None:
+    with pytest.raises(ValidationError, match="at least 32 printable characters without spaces"):
+        Settings(admin_token=token, _env_file=None)  # type: ignore[call-arg]
+    assert Settings(admin_token="x" * 32, _env_file=None).admin_token is not None  # type: ignore[call-arg]
+    assert Settings(admin_token="", _env_file=None).admin_token is not None  # empty: API off

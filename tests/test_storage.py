@@ -181,3 +181,59 @@ async def test_the_model_check_notices_a_difference(engine: AsyncEngine) -> None
     drifted.tables["invoices"].append_column(Column("surprise", String(10)))
     changes = await pending_changes(engine, drifted)
     assert any(change[0] == "add_column" and change[3].name == "surprise" for change in changes)
+
+
+async def test_migration_0006_gives_existing_clients_and_tokens_the_ingram_scope(
+    engine: AsyncEngine,
+) -> None:
+    """Every client and token made before 0006 could read Ingram invoices; they still can."""
+    from alembic import command
+    from sqlalchemy.engine import Connection
+
+    from invoiceport.db import utcnow, write_transaction
+    from invoiceport.migrate import alembic_config
+    from invoiceport.partners import repository as partners
+    from invoiceport.partners.tables import oauth_clients, oauth_tokens
+
+    def downgrade(connection: Connection) -> None:
+        command.downgrade(alembic_config(connection), "0005")
+
+    async with engine.begin() as connection:
+        await connection.run_sync(downgrade)
+    now = utcnow()
+    async with write_transaction(engine) as conn:
+        partner = await partners.insert_partner(conn, "Old", now)
+        for n, scopes in enumerate(
+            (["invoice.history.read", "invoice.webhooks.manage"], ["invoice.read"])
+        ):
+            await partners.insert_oauth_client(conn, partner, f"c{n}", "h", scopes, now)
+            row = await partners.active_oauth_client_row(conn, f"c{n}")
+            assert row is not None
+            await partners.insert_oauth_token(
+                conn,
+                token_hash=f"t{n}",
+                client_row_id=row[0],
+                partner_id=partner,
+                scopes=scopes,
+                created_at=now,
+                expires_at=now,
+            )
+    await upgrade(engine)
+    async with engine.connect() as conn:
+        clients = (await conn.execute(select(oauth_clients.c.scopes).order_by("id"))).scalars()
+        tokens = (await conn.execute(select(oauth_tokens.c.scopes).order_by("id"))).scalars()
+        found = [*clients, *tokens]
+    assert (
+        found
+        == [
+            "invoice.history.read invoice.webhooks.manage invoice.read",
+            "invoice.read",  # had it already: unchanged
+        ]
+        * 2
+    )
+    async with engine.begin() as connection:
+        await connection.run_sync(downgrade)
+    await upgrade(engine)  # again: nothing is added twice
+    async with engine.connect() as conn:
+        again = (await conn.execute(select(oauth_clients.c.scopes).order_by("id"))).scalars()
+        assert list(again) == found[:2]

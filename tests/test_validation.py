@@ -6,6 +6,7 @@ import json
 from decimal import Decimal
 from typing import Any
 
+import httpx
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -138,6 +139,32 @@ def test_subtotal_defaults_to_the_sum_of_the_lines() -> None:
 def test_format_errors_name_the_field(field: str, value: Any, expected: str) -> None:
     errors = errors_of(invoice_doc(**{field: value}))
     assert any(e.startswith(expected) for e in errors), errors
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (".", "must not be only dots"),
+        ("..", "must not be only dots"),
+        ("C\u2028100", "must not contain U+2028"),  # line separator
+        ("C\u200b100", "must not contain U+200B"),  # zero-width space
+        ("\u202eC100", "must not contain U+202E"),  # right-to-left override
+        ("C\u2066100", "must not contain U+2066"),  # bidi isolate
+        ("C\u00a0100", "must not contain U+00A0"),  # no-break space
+        ("C\u00ad100", "must not contain U+00AD"),  # soft hyphen
+        ("C\x85100", "must not contain U+0085"),  # C1 control
+    ],
+)
+def test_look_alike_customer_numbers_are_refused(value: str, expected: str) -> None:
+    """Numbers no ERP issues and nobody can tell from another customer's on a screen."""
+    errors = errors_of(invoice_doc(customer_number=value))
+    assert any(e.startswith(f"customer_number: {expected}") for e in errors), errors
+
+
+async def test_a_look_alike_customer_number_is_a_422_at_ingest(client: httpx.AsyncClient) -> None:
+    response = await client.post("/admin/v1/invoices", json=invoice_doc(customer_number="C\u200b1"))
+    assert response.status_code == 422
+    assert response.json()["errors"][0].startswith("customer_number: must not contain U+200B")
 
 
 def test_required_fields() -> None:

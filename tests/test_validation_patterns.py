@@ -25,6 +25,7 @@ PATTERNS = (NO_CONTROL_PATTERN, KEY_PART_PATTERN, EMAIL_PATTERN)
 # checks look for, and ordinary text.
 SPECIAL = [chr(c) for c in range(0x21)] + ["\x7f", "\x85", "\xa0", "\u1680", "\u2000", "\u200b"]
 SPECIAL += ["\u2028", "\u2029", "\u202f", "\u205f", "\u3000", "\ufeff", "/", "@", "a", "é", "日"]
+SPECIAL += [".", "\x9b", "\u200e", "\u202e", "\ufe0f"]  # dots and look-alikes (issue 18)
 
 
 def _matches(pattern: str, value: str) -> bool:

@@ -15,8 +15,9 @@ from fastapi.telemetry import TelemetryConfig
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from starlette.exceptions import HTTPException
+from starlette.requests import ClientDisconnect
 
-from invoiceport import __version__, oauth, ratelimit
+from invoiceport import __version__, logs, oauth, ratelimit
 from invoiceport.context import AppContext, context, context_of
 from invoiceport.db import DatabaseUnavailable, create_engine
 from invoiceport.dialects import abcsupply, ingram, scansource
@@ -25,6 +26,7 @@ from invoiceport.kit import RenderCache
 from invoiceport.metrics import Metrics, MetricsMiddleware
 from invoiceport.partners.service import CredentialNotFound, PartnerNotFound
 from invoiceport.pdf.letterhead import letterhead_from_settings
+from invoiceport.pdf.renders import PdfRenders
 from invoiceport.ratelimit.availability import Availability
 from invoiceport.settings import Settings
 from invoiceport.web import (
@@ -41,11 +43,13 @@ from invoiceport.web import (
 log = logging.getLogger("invoiceport")
 
 
+CLIENT_CLOSED_REQUEST = 499  # nginx's status for a request its client abandoned; never sent
 _NO_TELEMETRY: TelemetryConfig = {"tracing": False, "metrics": False, "logs": False}
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
+    logs.protect_loggers()  # no credential in a log line, whoever configured logging
     engine = create_engine(settings)
 
     @asynccontextmanager
@@ -64,20 +68,25 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
         docs_url=None,
         redoc_url=None,
+        # No 307 to the slash-less path: its Location was built from the Host header, before
+        # authentication (an open redirect to any host). A path with a trailing slash is a 404.
+        redirect_slashes=False,
         # Off unless asked for: when no OpenTelemetry SDK is configured, FastAPI still looks for
         # one on every request (about 15 us of a 200 us request; docs/performance.md).
         telemetry=None if settings.opentelemetry else _NO_TELEMETRY,
     )
     # Built once: a misconfigured logo, a typo in a rate limit or in an availability window
     # stops start-up instead of failing requests.
+    metrics = Metrics()
     context = AppContext(
         settings=settings,
         engine=engine,
-        metrics=Metrics(),
+        metrics=metrics,
         rate_limiter=ratelimit.limiter_from_settings(settings),
         render_cache=RenderCache(settings.render_cache_size),
         letterhead=letterhead_from_settings(settings),
         availability=Availability.from_settings(settings.ingram_availability),
+        pdf_renders=PdfRenders.from_settings(settings, metrics),
     )
     app.state.context = context
     _add_error_handlers(app)
@@ -168,6 +177,16 @@ def _add_error_handlers(app: FastAPI) -> None:
         if exc.status_code == 405:
             headers = {**(headers or {}), "Allow": allowed_methods(request)}
         return error_response(request, exc.status_code, str(exc.detail), headers=headers)
+
+    @app.exception_handler(ClientDisconnect)
+    async def client_went_away(request: Request, _exc: ClientDisconnect) -> Response:
+        # Not a server error: one line, and 499 ("client closed request") in the metrics.
+        log.info(
+            "client disconnected before its request was read: %s %s",
+            request.method,
+            request.url.path,
+        )
+        return Response(status_code=CLIENT_CLOSED_REQUEST)
 
     @app.exception_handler(OperationalError)
     @app.exception_handler(InterfaceError)

@@ -7,7 +7,6 @@ an unreachable database) end in one `error: ...` line and a non-zero exit, never
 from __future__ import annotations
 
 import asyncio
-import logging
 import os
 import sys
 from collections.abc import Awaitable, Callable, Coroutine
@@ -15,18 +14,21 @@ from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 from rich.console import Console
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from invoiceport import __version__
+from invoiceport import __version__, logs
 from invoiceport.db import create_engine
 from invoiceport.imports import ImportFileError, import_file
 from invoiceport.settings import Settings
 
 T = TypeVar("T")
+Model = TypeVar("Model", bound=BaseModel)
+PartnerId = Annotated[int, typer.Argument(min=1, max=2**31 - 1)]  # the admin API's bounds
+CredentialId = Annotated[int, typer.Argument(min=1, max=2**31 - 1)]
 
 app = typer.Typer(
     name="invoiceport",
@@ -60,6 +62,13 @@ def _settings() -> Settings:
             f"INVOICEPORT_{'_'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in exc.errors()
         )
         raise CliError(f"invalid settings: {problems}") from None
+
+
+def _configure_logging(settings: Settings) -> None:
+    try:
+        logs.configure(settings.log_level)
+    except ValueError as exc:
+        raise CliError(f"invalid settings: INVOICEPORT_LOG_LEVEL: {exc}") from None
 
 
 def _safe_url(url: str) -> str:
@@ -152,11 +161,10 @@ def serve(
     import uvicorn
 
     from invoiceport.migrate import upgrade
+    from invoiceport.server import uvicorn_options
 
     settings = _settings()
-    logging.basicConfig(
-        level=settings.log_level.upper(), format="%(levelname)s %(name)s: %(message)s"
-    )
+    _configure_logging(settings)
     _run(settings, upgrade)
     uvicorn.run(
         "invoiceport.app:create_app",
@@ -165,8 +173,10 @@ def serve(
         port=port,
         workers=workers,
         access_log=access_log,
+        log_config=logs.log_config(settings.log_level),  # applied in every server process
         log_level=settings.log_level.lower(),
         server_header=False,
+        **uvicorn_options(settings),  # read deadlines, connection limit, keep-alive
     )
 
 
@@ -252,15 +262,24 @@ def worker(
             "INVOICEPORT_WEBHOOK_LEASE_SECONDS must be longer than "
             "INVOICEPORT_WEBHOOK_TIMEOUT_SECONDS (a lease must outlast a request)"
         )
-    logging.basicConfig(
-        level=settings.log_level.upper(), format="%(levelname)s %(name)s: %(message)s"
-    )
+    _configure_logging(settings)
 
     async def work(engine: AsyncEngine) -> None:
         await upgrade(engine)
         await serve_forever(engine, settings)
 
     _run(settings, work)
+
+
+def _validated(model: type[Model], what: str, **values: Any) -> Model:
+    """`model` built from the command line's values, checked exactly as the admin API checks a
+    body (the same model); the problems are named as the admin API names them."""
+    from invoiceport.invoices.validation import validation_errors
+
+    try:
+        return model.model_validate(values)
+    except ValidationError as exc:
+        raise CliError(f"invalid {what}: {'; '.join(validation_errors(exc))}") from None
 
 
 def _partner_call(work: Callable[[AsyncEngine], Awaitable[T]]) -> T:
@@ -281,14 +300,10 @@ def partner_create(
     customer: Annotated[list[str] | None, typer.Option(help="Granted customer number")] = None,
 ) -> None:
     """Create a partner; print its id."""
-    from invoiceport.invoices.textchecks import error_msg
     from invoiceport.partners.schemas import PartnerCreate
     from invoiceport.partners.service import create_partner
 
-    try:
-        request = PartnerCreate(name=name, customer_numbers=customer or [])
-    except ValidationError as exc:
-        raise CliError(f"invalid partner: {error_msg(exc.errors()[0])}") from None
+    request = _validated(PartnerCreate, "partner", name=name, customer_numbers=customer or [])
     out.print(_partner_call(lambda engine: create_partner(engine, request)))
 
 
@@ -307,15 +322,17 @@ def partner_list() -> None:
 
 
 @partner_app.command("grant")
-def partner_grant(partner_id: int, customer_numbers: list[str]) -> None:
+def partner_grant(partner_id: PartnerId, customer_numbers: list[str]) -> None:
     """Grant customer numbers to a partner."""
+    from invoiceport.partners.schemas import CustomerGrant
     from invoiceport.partners.service import grant
 
-    _partner_call(lambda engine: grant(engine, partner_id, customer_numbers))
+    request = _validated(CustomerGrant, "grant", customer_numbers=customer_numbers)
+    _partner_call(lambda engine: grant(engine, partner_id, request.customer_numbers))
 
 
 @partner_app.command("add-key")
-def partner_add_key(partner_id: int) -> None:
+def partner_add_key(partner_id: PartnerId) -> None:
     """Issue an API key (printed once; only its hash is stored)."""
     from invoiceport.partners.service import issue_api_key
 
@@ -324,7 +341,7 @@ def partner_add_key(partner_id: int) -> None:
 
 
 @partner_app.command("revoke-key")
-def partner_revoke_key(partner_id: int, key_id: int) -> None:
+def partner_revoke_key(partner_id: PartnerId, key_id: CredentialId) -> None:
     """Revoke an API key."""
     from invoiceport.partners.service import revoke_api_key
 
@@ -333,23 +350,20 @@ def partner_revoke_key(partner_id: int, key_id: int) -> None:
 
 @partner_app.command("add-client")
 def partner_add_client(
-    partner_id: int,
+    partner_id: PartnerId,
     scope: Annotated[list[str] | None, typer.Option(help="Scope (default: all)")] = None,
 ) -> None:
     """Issue an OAuth client (the secret is printed once)."""
     from invoiceport.partners.schemas import OAuthClientCreate
     from invoiceport.partners.service import issue_oauth_client
 
-    try:
-        request = OAuthClientCreate(scopes=scope) if scope else OAuthClientCreate()
-    except ValidationError as exc:
-        raise CliError(f"invalid scope: {exc.errors()[0]['msg']}") from None
+    request = _validated(OAuthClientCreate, "scope", **({"scopes": scope} if scope else {}))
     issued = _partner_call(lambda engine: issue_oauth_client(engine, partner_id, request.scopes))
     out.print(f"client_id={issued.client_id} client_secret={issued.client_secret}")
 
 
 @partner_app.command("revoke-client")
-def partner_revoke_client(partner_id: int, client_id: str) -> None:
+def partner_revoke_client(partner_id: PartnerId, client_id: str) -> None:
     """Revoke an OAuth client."""
     from invoiceport.partners.service import revoke_oauth_client
 

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from invoiceport.kit.cache import RenderCache
     from invoiceport.metrics import Metrics
     from invoiceport.pdf import Letterhead
+    from invoiceport.pdf.renders import PdfRenders
     from invoiceport.ratelimit import RateLimiter
     from invoiceport.ratelimit.availability import Availability
     from invoiceport.web import ErrorRenderer
@@ -37,6 +38,8 @@ class AppContext:
     """The supplier's letterhead for PDFs (a misconfigured logo stops start-up)."""
     availability: Availability
     """Ingram's availability windows per country (`INVOICEPORT_INGRAM_AVAILABILITY`)."""
+    pdf_renders: PdfRenders
+    """Rendered PDFs by version, and each partner's share of the renders (`pdf/renders.py`)."""
     error_shapes: list[tuple[str, ErrorRenderer]] = field(default_factory=list)
     """(path prefix, renderer), longest prefix first: each API's errors in its own shape."""
     specs: list[SpecLink] = field(default_factory=list)

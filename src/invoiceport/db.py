@@ -94,12 +94,17 @@ def utcnow() -> datetime:
 def create_engine(settings: Settings) -> AsyncEngine:
     url = settings.async_database_url
     if settings.is_sqlite:
-        engine = create_async_engine(url, connect_args={"timeout": settings.db_timeout_seconds})
+        engine = create_async_engine(
+            url,
+            connect_args={"timeout": settings.db_timeout_seconds},
+            hide_parameters=True,  # statements' parameters hold secrets: never in a log or error
+        )
         event.listen(engine.sync_engine, "connect", _sqlite_connect)
         event.listen(engine.sync_engine, "begin", _sqlite_begin)
         return engine
     engine = create_async_engine(
         url,
+        hide_parameters=True,  # statements' parameters hold secrets: never in a log or error
         pool_size=settings.db_pool_size,
         max_overflow=settings.db_pool_size,
         pool_timeout=settings.db_timeout_seconds,

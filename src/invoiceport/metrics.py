@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram
 from prometheus_client.exposition import generate_latest
 from starlette.requests import Request
 from starlette.responses import Response
@@ -32,6 +32,18 @@ class Metrics:
             ["method", "route"],
             registry=self.registry,
             buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10),
+        )
+        self.pdf_renders = Gauge(
+            "invoiceport_pdf_renders",
+            "PDFs being rendered, and waiting for one of their partner's render slots",
+            ["state"],
+            registry=self.registry,
+        )
+        self.pdf_answers = Counter(
+            "invoiceport_pdf_answers",
+            "PDFs sent, by where the bytes came from",
+            ["source"],
+            registry=self.registry,
         )
 
     def observe(self, method: str, route: str, status: int, seconds: float) -> None:

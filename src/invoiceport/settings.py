@@ -9,6 +9,7 @@ from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite:///invoiceport.db"
+MIN_ADMIN_TOKEN_CHARS = 32
 
 
 def async_database_url(url: str) -> str:
@@ -43,7 +44,8 @@ class Settings(BaseSettings):
     )
     redis_url: str | None = Field(default=None, description="Optional; shares rate limits")
     admin_token: SecretStr | None = Field(
-        default=None, description="Bearer token of the admin API; the admin API is off when unset"
+        default=None,
+        description="Bearer token of the admin API (32+ characters); the admin API is off unset",
     )
     webhook_allow_private: bool = False
     # Webhook delivery (docs/webhooks.md): `invoiceport worker` and the subscription routes.
@@ -69,6 +71,28 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=1_048_576, ge=1024, description="One invoice (413 above)")
     max_bulk_bytes: int = Field(default=64 * 1_048_576, ge=1024, description="Bulk NDJSON body")
     bulk_batch_size: int = Field(default=500, ge=1, le=10_000)
+    # Slow and heavy clients (docs/hardening.md): what one connection may hold, per server process.
+    http_header_timeout_seconds: float = Field(
+        default=10.0, gt=0, le=3600, description="A request's headers must arrive within (408)"
+    )
+    http_body_timeout_seconds: float = Field(
+        default=60.0, gt=0, le=3600, description="A request's body must arrive within (closed)"
+    )
+    http_keep_alive_seconds: int = Field(
+        default=5, ge=1, le=3600, description="An idle kept-alive connection is closed after"
+    )
+    http_max_connections: int = Field(
+        default=1000, ge=1, description="Open connections per process; 503 above it"
+    )
+    pdf_cache_bytes: int = Field(
+        default=64 * 1_048_576, ge=0, description="Rendered PDFs kept per process; 0: none"
+    )
+    pdf_renders_per_partner: int = Field(
+        default=2, ge=1, le=64, description="PDFs one partner may have rendering at once"
+    )
+    pdf_render_wait_seconds: float = Field(
+        default=30.0, ge=0, le=600, description="A PDF waits this long for its turn, then 429"
+    )
     db_pool_size: int = Field(default=10, ge=1)
     db_timeout_seconds: float = Field(default=5.0, gt=0)
     opentelemetry: bool = Field(
@@ -103,6 +127,22 @@ class Settings(BaseSettings):
     seller_address: str = ""
     seller_tax_id: str | None = None
     seller_logo: Path | None = None
+
+    @field_validator("admin_token")
+    @classmethod
+    def _strong_admin_token(cls, value: SecretStr | None) -> SecretStr | None:
+        """The admin token opens everything: a guessable one is refused at start-up. Empty counts
+        as unset (the admin API is off)."""
+        if value is None or value.get_secret_value() == "":
+            return value
+        token = value.get_secret_value()
+        if len(token) < MIN_ADMIN_TOKEN_CHARS or not token.isprintable() or " " in token:
+            raise ValueError(
+                f"must be at least {MIN_ADMIN_TOKEN_CHARS} printable characters without spaces "
+                f"(this one has {len(token)}); make one with: python -c 'import secrets; "
+                "print(secrets.token_urlsafe(32))'"
+            )
+        return value
 
     @field_validator("database_url")
     @classmethod

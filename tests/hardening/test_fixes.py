@@ -47,3 +47,17 @@ async def test_405_allow_names_every_method_of_the_path(
     response = await client.request("PATCH", path)
     assert response.status_code == 405
     assert response.headers["allow"] == allowed
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/invoice/summary/100234/", "/admin/v1/partners/", "/api/invoice/v1/webhooks/"]
+)
+async def test_a_trailing_slash_is_not_redirected_to_the_host_header(
+    client: httpx.AsyncClient, path: str
+) -> None:
+    """Was a 307 to http://<Host header>/..., answered before authentication: an open redirect
+    to any host a client names. Now a plain 404 in the route family's error shape."""
+    response = await client.get(path, headers={"Host": "evil.example"})
+    assert response.status_code == 404, response.text
+    assert "location" not in response.headers
+    assert "evil.example" not in response.text

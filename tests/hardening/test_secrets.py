@@ -14,6 +14,7 @@ import ast
 import asyncio
 import base64
 import hmac
+import os
 import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -56,7 +57,8 @@ def _variants(secret: str) -> set[str]:
 
 
 @contextmanager
-def _worker(database_url: str, log: Path) -> Iterator[subprocess.Popen[bytes]]:
+def _worker(database_url: str, log: Path, **settings: str) -> Iterator[subprocess.Popen[bytes]]:
+    settings = {"webhook_signing_key": SIGNING_KEY, **settings}
     with log.open("wb") as out:
         process = subprocess.Popen(
             [INVOICEPORT, "worker"],
@@ -64,8 +66,8 @@ def _worker(database_url: str, log: Path) -> Iterator[subprocess.Popen[bytes]]:
                 database_url,
                 log_level="DEBUG",
                 webhook_allow_private="true",
-                webhook_signing_key=SIGNING_KEY,
                 webhook_poll_seconds="0.2",
+                **{k: v for k, v in settings.items() if v},
             ),
             stdout=out,
             stderr=subprocess.STDOUT,
@@ -185,13 +187,8 @@ async def test_no_secret_in_logs_or_tables(database_url: str, tmp_path: Path) ->
 
     logs = {"server": server_log.read_text(), "worker": (tmp_path / "worker.log").read_text()}
     assert "DEBUG" in logs["server"] and "DEBUG" in logs["worker"]  # the level took effect
-    leaks = [
-        (what, log)
-        for what, secret in secrets.items()
-        for log, text in logs.items()
-        if any(form in text for form in _variants(secret))
-    ]
-    assert not leaks, leaks
+    leaks = _leaks(secrets, logs)
+    assert not leaks, leaks[:20]
     stored = await _table_text(database_url)
     in_clear = [
         what for what, secret in secrets.items() if any(f in stored for f in _variants(secret))
@@ -199,6 +196,143 @@ async def test_no_secret_in_logs_or_tables(database_url: str, tmp_path: Path) ->
     assert not in_clear, in_clear
     print(
         f"\nsecrets checked: {sorted(secrets)}; log lines: "
+        f"{ {k: len(v.splitlines()) for k, v in logs.items()} }"
+    )
+
+
+def _leaks(secrets: dict[str, str], logs: dict[str, str]) -> list[tuple[str, str, str]]:
+    """(what, which log, the line) for every log line holding a form of a secret."""
+    return [
+        (what, log, line[:300])
+        for log, text in logs.items()
+        for line in text.splitlines()
+        for what, secret in secrets.items()
+        if any(form in line for form in _variants(secret))
+    ]
+
+
+# Every query parameter name a client might put a credential under (uvicorn's access log writes
+# the query string as it came, refused or not).
+QUERY_NAMES = [
+    "subscription-key",
+    "Ocp-Apim-Subscription-Key",
+    "api_key",
+    "apikey",
+    "key",
+    "client_secret",
+    "access_token",
+    "token",
+    "code",
+    "password",
+    "secret",
+    "id_token",
+    "refresh_token",
+    "x-api-key",
+]
+
+
+async def _send_everywhere(
+    http: httpx.AsyncClient, secrets: dict[str, str], client_id: str
+) -> list[int]:
+    """Each secret as every kind of credential, in every place a client can put one: headers
+    (API key, Bearer, Basic), the query string under every credential-like name, a form body,
+    on routes that take it and routes that refuse it. Returns the status codes seen."""
+    seen = []
+    paths = [
+        f"/api/invoice/summary/{GRANTED}",
+        "/api/invoice/v1/webhooks",
+        "/resellers/v5/invoices/X?customerNumber=20-123456&isoCountryCode=UK",
+        "/admin/v1/partners",
+    ]
+    for secret in secrets.values():
+        for path in paths:
+            joiner = "&" if "?" in path else "?"
+            query = "&".join(f"{name}={secret}" for name in QUERY_NAMES)
+            for headers in (
+                {"Ocp-Apim-Subscription-Key": secret},
+                {"Authorization": f"Bearer {secret}"},
+                {
+                    "Authorization": "Basic "
+                    + base64.b64encode(f"{client_id}:{secret}".encode()).decode()
+                },
+                {},
+            ):
+                answer = await http.get(f"{path}{joiner}{query}", headers=headers)
+                seen.append(answer.status_code)
+        form = {"grant_type": "client_credentials", "client_id": client_id, "client_secret": secret}
+        for url in ("/oauth/token", "/oauth/oauth30/token"):
+            seen.append((await http.post(url, data=form)).status_code)
+            seen.append((await http.post(url, params=form)).status_code)  # query, not body
+            seen.append((await http.post(url, data=form, auth=(client_id, secret))).status_code)
+        seen.append((await http.post("/oauth/token", json=form)).status_code)
+    return seen
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+async def test_no_secret_in_any_log_line_with_the_defaults(
+    database_url: str, tmp_path: Path
+) -> None:
+    """SQLite and no INVOICEPORT_WEBHOOK_SIGNING_KEY (the defaults: webhook secrets stored as
+    they are), DEBUG, the access log on: every line of the server's and the worker's output
+    (the app's, uvicorn's access and error logs, SQLAlchemy, aiosqlite, httpx) is searched."""
+    secrets: dict[str, str] = {"admin token": ADMIN_TOKEN}
+    server_log, worker_log = tmp_path / "server.log", tmp_path / "worker.log"
+    settings = {"admin_token": ADMIN_TOKEN, "log_level": "DEBUG", "webhook_allow_private": "true"}
+    with (
+        receiver() as hook,
+        live_server(database_url, log=server_log, access_log=True, **settings) as base,
+    ):
+        admin = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+        async with httpx.AsyncClient(base_url=base, timeout=30) as http:
+            partner = await http.post(
+                "/admin/v1/partners",
+                json={"name": "Defaults", "customer_numbers": [GRANTED]},
+                headers=admin,
+            )
+            partner_id = partner.json()["id"]
+            key = await http.post(f"/admin/v1/partners/{partner_id}/api-keys", headers=admin)
+            secrets["api key"] = key.json()["key"]
+            client = await http.post(
+                f"/admin/v1/partners/{partner_id}/oauth-clients", headers=admin
+            )
+            client_id = client.json()["client_id"]
+            secrets["client secret"] = client.json()["client_secret"]
+            issued = await http.post(
+                "/oauth/token",
+                data={"grant_type": "client_credentials"},
+                auth=(client_id, secrets["client secret"]),
+            )
+            secrets["access token"] = issued.json()["access_token"]
+            bearer = {"Authorization": f"Bearer {secrets['access token']}"}
+            url_token = "hook-url-token-" + base64.b32encode(os.urandom(10)).decode()
+            secrets["token in the webhook URL"] = url_token
+            subscribed = await http.post(
+                "/api/invoice/v1/webhooks",
+                json={"url": f"{hook.url}?token={url_token}", "events": ["invoice.created"]},
+                headers=bearer,
+            )
+            assert subscribed.status_code == 201, subscribed.text
+            webhook = subscribed.json()
+            secrets["webhook secret"] = webhook["secret"]
+            rotated = await http.post(
+                f"/api/invoice/v1/webhooks/{webhook['id']}/rotate-secret", headers=bearer
+            )
+            secrets["rotated webhook secret"] = rotated.json()["secret"]
+            seen = await _send_everywhere(http, secrets, client_id)
+            assert {200, 401}.issubset(seen) and max(seen) < 500, sorted(set(seen))
+            doc = invoice_doc("DEFAULTS-1", GRANTED)
+            assert (await http.post("/admin/v1/invoices", json=doc, headers=admin)).is_success
+            with _worker(database_url, worker_log, webhook_signing_key=""):
+                await asyncio.to_thread(hook.wait_for, lambda got: len(got) >= 1, 30)
+                await asyncio.sleep(0.5)
+    logs = {"server": server_log.read_text(), "worker": worker_log.read_text()}
+    assert "DEBUG" in logs["server"] and "DEBUG" in logs["worker"]  # the level took effect
+    assert f"GET /api/invoice/summary/{GRANTED}?" in logs["server"]  # the access log is on
+    assert "HTTP Request: POST" in logs["worker"]
+    leaks = _leaks(secrets, logs)
+    assert not leaks, leaks[:20]
+    print(
+        f"\nsecrets checked: {sorted(secrets)}; requests: {len(seen)}; log lines: "
         f"{ {k: len(v.splitlines()) for k, v in logs.items()} }"
     )
 

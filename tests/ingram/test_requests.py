@@ -11,7 +11,14 @@ from invoiceport.demo_setup import DemoSummary, load_demo
 from invoiceport.invoices.schemas import CanonicalInvoice
 from tests.ingram.conftest import COUNT, SEED, get_invoice
 from tests.ingram.contract import violations
-from tests.oauth.support import Client, app_client, bearer, make_settings, token_for
+from tests.oauth.support import (
+    Client,
+    app_client,
+    bearer,
+    make_settings,
+    new_client,
+    token_for,
+)
 
 SAMPLE = "20-12345-11"
 
@@ -72,6 +79,24 @@ async def test_an_invalid_header_is_refused_even_when_the_query_wins(
     for header, value in (("IM-CustomerNumber", "0" * 65), ("IM-CountryCode", "X" * 65)):
         response = await client.get(url, headers={**auth, header: value})
         assert_failed(response, 400, header)
+
+
+@pytest.mark.usefixtures("demo")
+async def test_the_routes_need_the_invoice_read_scope(client: httpx.AsyncClient) -> None:
+    """A token without `invoice.read` was accepted (any valid token read Ingram invoices); a
+    token requested without `scope` from a client made with the defaults still works."""
+    narrow = await new_client(client, ["20-123456"], scopes=["invoice.history.read"], name="N")
+    refused = await get_invoice(client, bearer(await token_for(client, narrow)), SAMPLE)
+    assert_failed(refused, 403, "invoice.read")
+    assert 'error="insufficient_scope"' in refused.headers["www-authenticate"]
+    assert 'scope="invoice.read"' in refused.headers["www-authenticate"]
+    default = await new_client(client, ["20-123456"], name="D")
+    token = await token_for(client, default)  # no scope asked: all of the client's
+    assert (await get_invoice(client, bearer(token), SAMPLE)).status_code == 200
+    asked = await token_for(client, default, scope="invoice.read")
+    assert (await get_invoice(client, bearer(asked), SAMPLE)).status_code == 200
+    other = await token_for(client, default, scope="invoice.history.read")
+    assert_failed(await get_invoice(client, bearer(other), SAMPLE), 403, "invoice.read")
 
 
 @pytest.mark.usefixtures("demo")

@@ -67,7 +67,7 @@ async def test_a_valid_token_gives_the_partner(probe: tuple[FastAPI, httpx.Async
         assert response.json() == {
             "partner_id": client.partner_id,
             "granted": granted,
-            "scopes": ["invoice.history.read", "invoice.webhooks.manage"],
+            "scopes": ["invoice.history.read", "invoice.read", "invoice.webhooks.manage"],
             "client_id": client.client_id,
         }
     lower = await http.get("/probe", headers={"Authorization": f"bearer {token}"})

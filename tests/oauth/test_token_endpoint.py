@@ -58,7 +58,7 @@ async def test_form_credentials_get_a_token_as_the_seed_shows(
     assert body["token_type"] == "Bearer"
     assert body["expires_in"] == "86399"  # a string, as Ingram sends it
     assert len(body["access_token"]) >= 40
-    assert body["scope"] == "invoice.history.read invoice.webhooks.manage"
+    assert body["scope"] == "invoice.history.read invoice.webhooks.manage invoice.read"
     assert response.headers["cache-control"] == "no-store"
     assert response.headers["pragma"] == "no-cache"
 

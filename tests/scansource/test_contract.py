@@ -30,7 +30,7 @@ CONTRACT = Path(__file__).parent.parent / "contracts" / "scansource-invoice-open
 SCHEMATHESIS = str(Path(sys.executable).with_name("schemathesis"))
 KEY_HEADER = "Ocp-Apim-Subscription-Key"
 CUSTOMER = "100234"  # a demo customer granted to the demo partner
-ADMIN_TOKEN = "contract-admin-token"
+ADMIN_TOKEN = "contract-admin-token-0123456789abcdef"  # 32+ characters
 SEED = "20261121"
 
 pytestmark = pytest.mark.slow

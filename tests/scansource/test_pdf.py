@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import threading
 
@@ -59,3 +60,47 @@ async def test_rendering_runs_off_the_event_loop(
     monkeypatch.setattr(pdf_http, "render_invoice_pdf", spy)
     assert (await world.get(PDF)).status_code == 200
     assert threads and threads[0] is not threading.main_thread()
+
+
+async def test_a_rendered_version_is_served_from_the_cache(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rendered once per stored version (the issue's 16 requests for one long PDF rendered it 16
+    times); a new version is rendered anew."""
+    from invoiceport.pdf import http as pdf_http
+
+    rendered: list[int] = []
+    real = pdf_http.render_invoice_pdf
+
+    def counting(*args: object, **kwargs: object) -> bytes:
+        rendered.append(1)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pdf_http, "render_invoice_pdf", counting)
+    first, second = await world.get(PDF), await world.get(PDF)
+    assert first.content == second.content and len(rendered) == 1
+    await upsert(world.engine, validate_document(invoice_doc(po_number="PO-NEW")))
+    third = await world.get(PDF)
+    assert third.status_code == 200 and len(rendered) == 2
+    assert third.headers["etag"] != first.headers["etag"]
+
+
+async def test_a_pdf_that_waited_too_long_for_its_turn_is_a_429(world: World) -> None:
+    """Another partner's renders are not touched; this partner is told when to come back."""
+    from invoiceport.pdf.renders import PdfRenders
+
+    app = world.transport.app
+    renders: PdfRenders = app.state.context.pdf_renders
+    app.state.context.pdf_renders = PdfRenders(0, per_partner=1, wait_seconds=0.05)
+    try:
+        slot = asyncio.Semaphore(1)
+        app.state.context.pdf_renders._slots[world.a_partner] = slot  # type: ignore[attr-defined]
+        await slot.acquire()  # the partner's only slot is busy
+        busy = await world.get(PDF)
+        slot.release()
+        freed = await world.get(PDF)
+    finally:
+        app.state.context.pdf_renders = renders  # type: ignore[attr-defined]
+    assert busy.status_code == 429 and busy.headers["retry-after"] == "5"
+    assert "too many PDFs" in busy.text
+    assert freed.status_code == 200

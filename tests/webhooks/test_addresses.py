@@ -70,3 +70,37 @@ async def test_names_are_resolved_and_checked() -> None:
         await public_address(Target("http", "localhost", 80))
     with pytest.raises(AddressRefused, match="cannot resolve"):
         await public_address(Target("http", "no-such-host.invalid", 80))
+
+
+@pytest.mark.parametrize(
+    ("address", "why"),
+    [
+        ("64:ff9b::7f00:1", "loopback"),  # NAT64 (RFC 6052) of 127.0.0.1
+        ("64:ff9b::a9fe:a9fe", "link-local"),  # NAT64 of the cloud metadata service
+        ("64:ff9b::a00:5", "private"),  # NAT64 of 10.0.0.5
+        ("64:ff9b:1::808:808", "local-use NAT64"),  # RFC 8215, refused whole
+        ("::7f00:1", "loopback"),  # IPv4-compatible
+        ("::a00:5", "private"),
+        ("2002:7f00:1::1", "loopback"),  # 6to4
+        ("2002:a9fe:a9fe::", "link-local"),
+        ("::ffff:0:7f00:1", "loopback"),  # IPv4-translated (RFC 2765)
+        ("::ffff:0:c0a8:1", "private"),
+        ("::ffff:a9fe:a9fe", "link-local"),  # IPv4-mapped
+    ],
+)
+def test_ipv6_forms_of_non_public_ipv4_addresses_are_refused(address: str, why: str) -> None:
+    """`ipaddress.is_global` calls all of these global; the IPv4 address inside is not."""
+    reason = refusal(ipaddress.ip_address(address))
+    assert reason is not None and why in reason, reason
+
+
+@pytest.mark.parametrize(
+    "address", ["64:ff9b::808:808", "2002:808:808::1", "::ffff:808:808", "::ffff:0:808:808"]
+)
+def test_ipv6_forms_of_public_ipv4_addresses_pass(address: str) -> None:
+    assert refusal(ipaddress.ip_address(address)) is None
+
+
+async def test_a_nat64_literal_is_refused_at_connect_time() -> None:
+    with pytest.raises(AddressRefused, match=r"loopback address \(127.0.0.1\) in IPv6 form"):
+        await public_address(Target("http", "64:ff9b::7f00:1", 80))

@@ -225,6 +225,56 @@ async def test_private_addresses_are_refused_at_delivery_time(abc: Abc) -> None:
     assert "refused: 127.0.0.1 resolves to 127.0.0.1, a loopback address" in attempt["error"]
 
 
+async def test_an_ipv6_form_of_loopback_is_refused_at_delivery_time(abc: Abc) -> None:
+    """A NAT64 address of 127.0.0.1, stored while private targets were allowed, is refused when
+    the worker connects (the check runs on every attempt, not only at subscription time)."""
+    hook = await subscribe(abc, "http://[64:ff9b::7f00:1]:9/hooks")
+    await abc.ingest(invoice_doc("SSRF-2"))
+    await worker(abc, webhook_allow_private=False).run_until_idle()
+    (attempt, *_) = (await delivery_of(abc, hook))["attempts"]  # type: ignore[misc]
+    assert "a loopback address (127.0.0.1) in IPv6 form" in attempt["error"], attempt
+
+
+async def test_a_partner_sees_the_status_line_never_the_receivers_body(abc: Abc) -> None:
+    with receiver(statuses(503)) as rec:
+        hook = await subscribe(abc, rec.url)
+        await abc.ingest(invoice_doc("BODY-1"))
+        await worker(abc).run_until_idle()
+        await run_until(worker(abc), rec, lambda got: len(got) >= 2)
+    listed = await abc.http.get(
+        f"{HOOKS}/{hook['id']}/deliveries/{(await delivery_of(abc, hook))['id']}/attempts",
+        headers=abc.auth,
+    )
+    excerpts = [a["responseExcerpt"] for a in listed.json()["items"]]
+    assert excerpts[:2] == ["503 Service Unavailable", "200 OK"], excerpts  # the receiver's
+    assert not any("try later" in (e or "") or "ok" in (e or "") for e in excerpts)  # bodies
+
+
+async def test_migration_0006_removes_the_bodies_kept_by_earlier_releases(abc: Abc) -> None:
+    from alembic import command
+    from sqlalchemy import update
+    from sqlalchemy.engine import Connection
+
+    from invoiceport.migrate import alembic_config, upgrade
+    from invoiceport.webhooks.tables import webhook_attempts
+
+    with receiver() as rec:
+        hook = await subscribe(abc, rec.url)
+        await abc.ingest(invoice_doc("OLD-1"))
+        await worker(abc).run_until_idle()
+    engine = abc.app.state.context.engine
+
+    def downgrade(connection: Connection) -> None:
+        command.downgrade(alembic_config(connection), "0005")
+
+    async with engine.begin() as connection:
+        await connection.run_sync(downgrade)
+        await connection.execute(update(webhook_attempts).values(response_excerpt="SECRET BODY"))
+    await upgrade(engine)
+    (attempt,) = (await delivery_of(abc, hook))["attempts"]  # type: ignore[misc]
+    assert attempt["responseExcerpt"] == "200"
+
+
 async def test_a_revoked_grant_cancels_pending_deliveries(abc: Abc) -> None:
     with receiver() as rec:
         hook = await subscribe(abc, rec.url)

@@ -100,6 +100,13 @@ async def test_a_body_that_is_not_json_is_400(abc: Abc) -> None:
         ("http://10.0.0.5/hooks", "private"),
         ("http://169.254.169.254/latest/meta-data", "link-local"),
         ("http://[::1]/hooks", "loopback"),
+        ("http://[64:ff9b::7f00:1]:8000/", "loopback"),  # NAT64 of 127.0.0.1
+        ("http://[64:ff9b::a9fe:a9fe]/latest/meta-data", "link-local"),
+        ("http://[64:ff9b:1::a00:5]/", "local-use NAT64"),
+        ("http://[::7f00:1]/", "loopback"),  # IPv4-compatible
+        ("http://[2002:a00:5::1]/", "private"),  # 6to4 of 10.0.0.5
+        ("http://[::ffff:0:7f00:1]/", "loopback"),  # IPv4-translated
+        ("http://[::ffff:7f00:1]/", "loopback"),  # IPv4-mapped
     ],
 )
 async def test_private_and_loopback_targets_are_refused_unless_allowed(

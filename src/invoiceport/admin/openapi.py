@@ -18,6 +18,7 @@ from pydantic.json_schema import models_json_schema
 
 from invoiceport.docs_ui import register_spec
 from invoiceport.invoices.schemas import CanonicalInvoice
+from invoiceport.invoices.textchecks import LOOKALIKE_CHARS
 from invoiceport.partners.schemas import OAuthClientCreate, PartnerCreate
 from invoiceport.web import JSONBytesResponse
 
@@ -46,15 +47,19 @@ BODIES = {
     "/admin/v1/partners": "PartnerCreate",
     "/admin/v1/partners/{partner_id}/oauth-clients": "OAuthClientCreate",
 }
-# What `invoices.schemas.KeyPart` accepts: 1-64 characters, no control character, no slash, no
-# white space at either end; or an integer (ERPs send numbers; stored as their decimal text).
+# What `invoices.schemas.KeyPart` accepts: 1-64 characters, not only dots, no slash, no control,
+# invisible or separator character (LOOKALIKE_CHARS), no white space at either end; or an integer
+# (ERPs send numbers; stored as their decimal text).
 KEY_PART = {
     "anyOf": [
         {
             "type": "string",
             "minLength": 1,
             "maxLength": 64,
-            "pattern": r"^[^\s/\x00-\x1f\x7f](?:[^/\x00-\x1f\x7f]*[^\s/\x00-\x1f\x7f])?$",
+            "pattern": (
+                rf"^(?!\.+$)[^\s/{LOOKALIKE_CHARS}](?:[^/{LOOKALIKE_CHARS}]*"
+                rf"[^\s/{LOOKALIKE_CHARS}])?$"
+            ),
         },
         {"type": "integer"},
     ]

@@ -1,6 +1,7 @@
 """Text checks of the canonical invoice that run inside pydantic-core (no Python call per field).
 
-Control characters, key parts (no white space at either end, no '/') and the e-mail shape are
+Control characters, key parts (no white space at either end, no '/', not only dots, no
+look-alike characters) and the e-mail shape are
 string patterns; a JSON integer given for a text is taken as its decimal text by a union in front
 of the constraints. When a pattern refuses a value, `error_msg` runs the Python checks it
 stands for, in their order, for the message the contract words (DESIGN.md). Each pattern must
@@ -25,12 +26,34 @@ def _no_control_chars(value: str) -> str:
     return value
 
 
+# Characters no ERP puts in a key and nobody can tell apart on a screen or in a log: controls
+# (C0, C1), spaces other than U+0020, zero-width and joining characters, bidi controls, line and
+# paragraph separators, invisible operators, fillers, variation selectors, the BOM. One class for
+# the validator and the admin API's published pattern (admin/openapi.py), so the two agree.
+LOOKALIKE_CHARS = (
+    "\x00-\x1f\x7f-\x9f\xa0\xad\u034f\u061c\u115f\u1160\u1680\u180b-\u180f"
+    "\u2000-\u200f\u2028-\u202f\u205f-\u206f\u2800\u3000\u3164"
+    "\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufffb"
+)
+_LOOKALIKE = re.compile(f"[{LOOKALIKE_CHARS}]")
+
+
 def _key_part(value: str) -> str:
-    """Key fields appear in URL paths, so they may not be blank or contain a slash."""
+    """Key fields appear in URL paths and decide who sees what (grants), so they may not be blank,
+    contain a slash, be a path segment such as `..`, or hold characters that make two different
+    numbers look the same (`C100` and `C100` with a zero-width space)."""
     if value != value.strip():
         raise ValueError("must not start or end with white space")
     if "/" in value:
         raise ValueError("must not contain '/'")
+    if not value.strip("."):
+        raise ValueError("must not be only dots ('.' and '..' are path segments)")
+    found = _LOOKALIKE.search(value)
+    if found:
+        raise ValueError(
+            f"must not contain U+{ord(found.group()):04X} (invisible, control, bidi and "
+            "separator characters make look-alike numbers)"
+        )
     return value
 
 
@@ -39,7 +62,16 @@ _SPACE = "".join(  # what str.strip() removes, but for control characters (refus
     f"\\u{ord(c):04x}" for c in map(chr, range(0x10000)) if c.isspace() and c >= " " and c != "\x7f"
 )
 NO_CONTROL_PATTERN = f"^[^{_CONTROL}]*$"
-KEY_PART_PATTERN = f"^[^{_CONTROL}/{_SPACE}](?:[^{_CONTROL}/]*[^{_CONTROL}/{_SPACE}])?$"
+_MIDDLE = f"[^{_CONTROL}/{LOOKALIKE_CHARS}]"  # anything a key may hold
+_EDGE = f"[^{_CONTROL}/{_SPACE}{LOOKALIKE_CHARS}]"  # and may start or end with
+_MIDDLE_NOT_DOT = f"[^{_CONTROL}/{LOOKALIKE_CHARS}.]"
+_EDGE_NOT_DOT = f"[^{_CONTROL}/{_SPACE}{LOOKALIKE_CHARS}.]"
+# Not only dots, without a look-ahead (pydantic-core's regex has none): either the first
+# character is not a dot, or dots lead up to the first character that is not one.
+KEY_PART_PATTERN = (
+    f"^(?:{_EDGE_NOT_DOT}(?:{_MIDDLE}*{_EDGE})?"
+    f"|\\.+(?:{_EDGE_NOT_DOT}|{_MIDDLE_NOT_DOT}{_MIDDLE}*{_EDGE}))$"
+)
 EMAIL_SHAPE = r"^[^@\s]+@[^@\s]+$"
 EMAIL_PATTERN = f"^[^@\\s{_CONTROL}]+@[^@\\s{_CONTROL}]+$"
 _EMAIL_SHAPE = SchemaValidator(core_schema.str_schema(pattern=EMAIL_SHAPE))

@@ -10,21 +10,35 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstra
 from invoiceport.invoices.schemas import KeyPart
 from invoiceport.invoices.textchecks import _no_control_chars as no_control_chars
 
-Scope = Literal["invoice.history.read", "invoice.webhooks.manage"]
-ALL_SCOPES: tuple[Scope, ...] = ("invoice.history.read", "invoice.webhooks.manage")
+# OAuth scopes (docs/oauth.md). A client is created with all of them unless told otherwise, and
+# a token requested without `scope` carries all of its client's.
+INVOICE_READ = "invoice.read"  # Ingram Micro's invoice routes
+Scope = Literal["invoice.history.read", "invoice.webhooks.manage", "invoice.read"]
+ALL_SCOPES: tuple[Scope, ...] = ("invoice.history.read", "invoice.webhooks.manage", "invoice.read")
 
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+# The one validation of what the admin API and the CLI store: both build these models.
+PartnerName = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=255, strip_whitespace=True),
+    AfterValidator(no_control_chars),  # NUL was a 500 on PostgreSQL (docs/hardening.md)
+]
+CustomerNumbers = Annotated[list[KeyPart], Field(max_length=10_000)]
+
+
 class PartnerCreate(_Strict):
-    name: Annotated[
-        str,
-        StringConstraints(min_length=1, max_length=255, strip_whitespace=True),
-        AfterValidator(no_control_chars),  # NUL was a 500 on PostgreSQL (docs/hardening.md)
-    ]
-    customer_numbers: list[KeyPart] = Field(default_factory=list, max_length=10_000)
+    name: PartnerName
+    customer_numbers: CustomerNumbers = Field(default_factory=list)
+
+
+class CustomerGrant(_Strict):
+    """Customer numbers to grant to a partner (`invoiceport partner grant`)."""
+
+    customer_numbers: CustomerNumbers = Field(min_length=1)
 
 
 class OAuthClientCreate(_Strict):

@@ -13,12 +13,13 @@ import unicodedata
 from collections.abc import Callable
 from urllib.parse import quote
 
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
 from invoiceport.invoices.schemas import StoredInvoice
 from invoiceport.pdf import Letterhead, render_invoice_pdf
+from invoiceport.pdf.renders import RETRY_AFTER_SECONDS, PdfRenders, RenderQueueFull
+from invoiceport.web import ApiError
 
 # Bump whenever the page layout changes, so that clients holding an old rendering fetch the new one.
 RENDER_REVISION = "1"
@@ -118,18 +119,29 @@ async def stored_invoice_pdf(
     stored: StoredInvoice,
     letterhead: Letterhead,
     *,
+    partner_id: int,
     etag_source: str,
     filename: str,
 ) -> Response:
-    """A stored invoice's PDF for a dialect route: rendered off the event loop, only when sent.
+    """A stored invoice's PDF for a dialect route: from the cache of rendered versions, or rendered
+    off the event loop within the partner's share of renders (`pdf.renders`); nothing is rendered
+    for a 304.
 
-    Rendering takes tens of milliseconds for long invoices, which must not stall other requests.
+    The cache key is what makes the bytes: `etag_source` (the dialect's environment, customer and
+    invoice, and the version), the stored row and its version and `updated_at` (a replaced row
+    starts again at version 1), the letterhead, and `RENDER_REVISION`.
     """
+    if if_none_match_matches(request.headers.get("if-none-match"), etag_for(etag_source)):
+        nothing = bytes  # a 304 (or 412) has no body: nothing is rendered
+        return pdf_response(request, nothing, etag_source=etag_source, filename=filename)
 
     def render() -> bytes:
         return render_invoice_pdf(stored.invoice(), letterhead=letterhead, version=stored.version)
 
-    response: Response = await run_in_threadpool(
-        pdf_response, request, render, etag_source=etag_source, filename=filename
-    )
-    return response
+    renders: PdfRenders = request.app.state.context.pdf_renders
+    key = (RENDER_REVISION, etag_source, stored.id, stored.version, stored.updated_at, letterhead)
+    try:
+        pdf = await renders.pdf(partner_id, key, render)
+    except RenderQueueFull as exc:
+        raise ApiError(429, str(exc), headers={"Retry-After": str(RETRY_AFTER_SECONDS)}) from None
+    return pdf_response(request, lambda: pdf, etag_source=etag_source, filename=filename)

@@ -5,6 +5,11 @@ server call its own admin API, a cloud metadata service or anything else on the 
 The host is resolved and every address must be public (`ipaddress.is_global`), both when the
 subscription is made and again on every delivery, and the request then goes to the address that
 was checked (so a DNS answer that changes in between cannot slip a private address in).
+
+`is_global` calls several IPv6 ranges global although they carry an IPv4 address that a gateway
+(NAT64, 6to4) or the host's own stack turns back into IPv4: `64:ff9b::7f00:1` reaches 127.0.0.1
+through a NAT64 gateway. The IPv4 address such a form embeds must itself be public; the
+local-use NAT64 prefix `64:ff9b:1::/48` (RFC 8215) is refused outright.
 `INVOICEPORT_WEBHOOK_ALLOW_PRIVATE=true` turns the address check off (tests, private networks).
 """
 
@@ -52,15 +57,30 @@ def parse_url(url: str) -> Target:
     return Target(parts.scheme, parts.hostname, port or default)
 
 
-def _unwrap(address: IPAddress) -> IPAddress:
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        return address.ipv4_mapped
-    return address
+_EMBEDDING_IPV4 = (  # the IPv4 address is the last 32 bits
+    ipaddress.IPv6Network("::ffff:0:0/96"),  # IPv4-mapped
+    ipaddress.IPv6Network("::/96"),  # IPv4-compatible (deprecated, still routed by some stacks)
+    ipaddress.IPv6Network("::ffff:0:0:0/96"),  # IPv4-translated (RFC 2765)
+    ipaddress.IPv6Network("64:ff9b::/96"),  # NAT64 well-known prefix (RFC 6052)
+)
+_LOCAL_NAT64 = ipaddress.IPv6Network("64:ff9b:1::/48")  # RFC 8215: inside one network only
+_UNSPECIFIED_AND_LOOPBACK = (ipaddress.IPv6Address("::"), ipaddress.IPv6Address("::1"))
 
 
-def refusal(address: IPAddress) -> str | None:
-    """Why an address may not receive webhooks, or None when it is a public unicast address."""
-    address = _unwrap(address)
+def embedded_ipv4(address: ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]:
+    """The IPv4 addresses an IPv6 address stands for (mapped, compatible, translated, NAT64, 6to4,
+    Teredo); empty for a plain IPv6 address."""
+    found = []
+    if any(address in network for network in _EMBEDDING_IPV4):
+        found.append(ipaddress.IPv4Address(int(address) & 0xFFFFFFFF))
+    if address.sixtofour is not None:
+        found.append(address.sixtofour)
+    if address.teredo is not None:
+        found.extend(address.teredo)
+    return found
+
+
+def _own_refusal(address: IPAddress) -> str | None:
     if address.is_loopback:
         return "a loopback address"
     if address.is_link_local:
@@ -72,6 +92,21 @@ def refusal(address: IPAddress) -> str | None:
     if address.is_private or not address.is_global:
         return "a private or reserved address"
     return None
+
+
+def refusal(address: IPAddress) -> str | None:
+    """Why an address may not receive webhooks, or None when it is a public unicast address
+    (for an IPv6 form of an IPv4 address, the IPv4 address must be public too)."""
+    if isinstance(address, ipaddress.IPv6Address) and address not in _UNSPECIFIED_AND_LOOPBACK:
+        if address in _LOCAL_NAT64:
+            return "a local-use NAT64 address"
+        for inner in embedded_ipv4(address):
+            why = _own_refusal(inner)
+            if why is not None:
+                return f"{why} ({inner}) in IPv6 form"
+        if address.ipv4_mapped is not None:
+            return None  # the IPv4 address itself is what the socket connects to
+    return _own_refusal(address)
 
 
 async def resolve(host: str, port: int) -> list[IPAddress]:

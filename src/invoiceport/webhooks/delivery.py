@@ -5,6 +5,10 @@ not followed) is a failure to retry; 410 Gone disables the endpoint; a `Retry-Af
 (seconds or an HTTP date) postpones the next attempt. Outbound connections go through
 `CheckedBackend`, which resolves the host and refuses private and loopback addresses at connect
 time, unless `INVOICEPORT_WEBHOOK_ALLOW_PRIVATE` allows them.
+
+The partner reads every attempt back, so an attempt records the status line only (`"503 Service
+Unavailable"`, the standard reason phrase), never the body: were an address check ever bypassed,
+the body of an internal service (a cloud metadata document) would otherwise reach the partner.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+from http import HTTPStatus
 from typing import Any, Literal
 
 import httpcore
@@ -23,7 +28,6 @@ from invoiceport import __version__
 from invoiceport.webhooks import signing
 from invoiceport.webhooks.addresses import AddressRefused, Target, parse_url, public_address
 
-EXCERPT_BYTES = 512
 ERROR_CHARS = 500
 USER_AGENT = f"invoiceport-webhooks/{__version__}"
 
@@ -125,6 +129,14 @@ def retry_after_seconds(value: str | None, now: datetime) -> float | None:
     return max(0.0, (when - now).total_seconds())
 
 
+def status_line(status: int) -> str:
+    """`404 Not Found`: the code and its standard phrase (not the receiver's own words)."""
+    try:
+        return f"{status} {HTTPStatus(status).phrase}"
+    except ValueError:
+        return str(status)
+
+
 def _describe(exc: BaseException, timeout: float) -> str:
     if isinstance(exc, TimeoutError | httpx.TimeoutException):
         return f"timed out after {timeout:g} s"
@@ -159,15 +171,11 @@ async def send(
         headers["content-type"] = "application/json"
         async with asyncio.timeout(seconds):
             async with client.stream("POST", url, content=body, headers=headers) as response:
-                excerpt = bytearray()
-                async for chunk in response.aiter_raw():
-                    excerpt += chunk
-                    if len(excerpt) >= EXCERPT_BYTES:
-                        break
+                pass  # the body is never read: the status is the whole answer
     except (httpx.HTTPError, httpx.InvalidURL, OSError, TimeoutError, AddressRefused) as exc:
         return Result("failed", None, elapsed(), _describe(exc, seconds)[:ERROR_CHARS])
     status = response.status_code
-    text = bytes(excerpt[:EXCERPT_BYTES]).decode("utf-8", "replace") or None
+    text = status_line(status)
     if 200 <= status < 300:
         return Result("succeeded", status, elapsed(), None, text)
     return Result(

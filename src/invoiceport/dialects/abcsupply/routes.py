@@ -131,13 +131,16 @@ async def invoice_by_id(invoice_id: InvoiceId, found: Fetched) -> Response:
     responses={200: {"content": {"application/pdf": {}}, "description": "The PDF"}, **ERRORS},
 )
 @reads(_by_id)
-async def invoice_pdf(request: Request, invoice_id: InvoiceId, found: Fetched) -> Response:
+async def invoice_pdf(
+    request: Request, principal: Caller, invoice_id: InvoiceId, found: Fetched
+) -> Response:
     """The invoice as a PDF; `ETag` per stored version, `If-None-Match` answers 304."""
     stored = _found(found, invoice_id)
     return await stored_invoice_pdf(
         request,
         stored,
         letterhead(request),
+        partner_id=principal.partner_id,
         etag_source=f"{ENVIRONMENT}/{stored.id}/{stored.version}",
         filename=f"{invoice_id}.pdf",
     )

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from invoiceport import __version__
+from invoiceport.partners.schemas import INVOICE_READ
 
 _STRING: dict[str, Any] = {"type": "string"}
 _DATE: dict[str, Any] = {"type": "string", "format": "date"}
@@ -183,7 +184,7 @@ def _operation(environment: str) -> dict[str, Any]:
                 'answers 200 with the preamble statuscode "EO", "Invalid Invoice Number".'
             ),
             "tags": ["Invoices V5"],
-            "security": [{"application": []}],
+            "security": [{"application": [INVOICE_READ]}],
             "parameters": [
                 {
                     "name": "invoiceNumber",
@@ -198,7 +199,7 @@ def _operation(environment: str) -> dict[str, Any]:
                 "200": _answer("Invoice found (statuscode 200) or not (statuscode EO)"),
                 "400": _answer("A parameter is missing or malformed"),
                 "401": _answer("Missing, invalid or expired token", limited=False),
-                "403": _answer("The customer number is not granted to this client"),
+                "403": _answer("The token lacks invoice.read, or the customer is not granted"),
                 "429": _answer("Rate limit exceeded", retry=True),
                 "503": _answer("Outside the country's availability window", retry=True),
             },
@@ -226,7 +227,10 @@ def openapi_spec() -> dict[str, Any]:
                 "application": {
                     "type": "oauth2",
                     "flows": {
-                        "clientCredentials": {"tokenUrl": "/oauth/oauth30/token", "scopes": {}}
+                        "clientCredentials": {
+                            "tokenUrl": "/oauth/oauth30/token",
+                            "scopes": {INVOICE_READ: "Read invoices"},
+                        }
                     },
                 }
             },

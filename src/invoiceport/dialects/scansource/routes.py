@@ -204,6 +204,7 @@ async def invoice_pdf(
         request,
         stored,
         letterhead(request),
+        partner_id=principal.partner_id,
         etag_source=f"{params.ENVIRONMENT}/{customer_number}/{invoice_number}/{stored.version}",
         filename=f"{invoice_number}.pdf",
     )

@@ -34,6 +34,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from invoiceport import db
 from invoiceport.app import create_app
 from invoiceport.demo import CUSTOMERS, OTHER_CUSTOMER, demo_invoices
+from invoiceport.dialects.abcsupply import register_webhook_payloads
 from invoiceport.invoices.service import BulkIngest
 from invoiceport.partners import service as partners
 from invoiceport.partners.schemas import ALL_SCOPES, PartnerCreate
@@ -47,7 +48,9 @@ SEED = 1
 INVOICE_COUNT = 60
 LOADED_AT = datetime(2026, 11, 20, 6, 30, tzinfo=UTC)
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
-ADMIN_TOKEN = "replay-admin-token"  # a setting, not a secret made per run: written as is
+ADMIN_TOKEN = (
+    "replay-admin-token-0123456789abcdefghij"  # a setting, not a secret made per run: written as is
+)
 HISTORY = "invoice.history.read"
 HOOKS = "invoice.webhooks.manage"
 
@@ -179,6 +182,7 @@ async def _subscription(engine: AsyncEngine, settings: Settings) -> str:
 async def load(database_url: str) -> World:
     """Fill an empty, migrated database: invoices, partners, keys, clients, a subscription."""
     settings = replay_settings(database_url)
+    register_webhook_payloads()  # ingest writes events without an app here (as the CLI does)
     engine = db.create_engine(settings)
     try:
         with frozen_utcnow(LOADED_AT):

@@ -128,7 +128,7 @@ def oauth() -> list[Case]:
 
 
 def admin() -> list[Case]:
-    adm: Header = ("Authorization", "Bearer replay-admin-token")
+    adm: Header = ("Authorization", "Bearer replay-admin-token-0123456789abcdefghij")
     invoices = "/admin/v1/invoices"
     return [
         get("admin invoice", f"{invoices}/production/20-123456/{SAMPLE}", adm),

@@ -212,7 +212,8 @@ def test_demo_prints_working_credentials(tmp_path: Path) -> None:
 
 
 def test_partner_create_names_a_bad_customer_number(tmp_path: Path) -> None:
-    """The key-part checks run as a pattern; the CLI still words a refusal as the check does."""
+    """The key-part checks run as a pattern; the CLI still words a refusal as the check does,
+    and names the field as the admin API does (issue 18: the same validation, the same words)."""
     url = f"sqlite:///{tmp_path}/p.db"
     assert run("db", "upgrade", database_url=url).returncode == 0
     for number, message in (
@@ -222,4 +223,4 @@ def test_partner_create_names_a_bad_customer_number(tmp_path: Path) -> None:
     ):
         created = run("partner", "create", "Acme", "--customer", number, database_url=url)
         assert created.returncode == 2
-        assert created.stderr.strip() == f"error: invalid partner: Value error, {message}"
+        assert created.stderr.strip() == f"error: invalid partner: customer_numbers[0]: {message}"

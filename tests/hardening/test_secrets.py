@@ -38,12 +38,13 @@ SRC = Path(__file__).parents[2] / "src" / "invoiceport"
 AUTH_MODULES = [
     SRC / "partners" / "credentials.py",
     SRC / "partners" / "service.py",
-    SRC / "partners" / "tokens.py",
-    SRC / "partners" / "oauth.py",
+    SRC / "oauth" / "tokens.py",
+    SRC / "oauth" / "bearer.py",
     SRC / "admin" / "endpoints.py",
     SRC / "oauth" / "endpoints.py",
     SRC / "webhooks" / "signing.py",
-    *sorted((SRC / "dialects").glob("*/auth.py")),
+    SRC / "kit" / "pipeline.py",
+    SRC / "reads" / "service.py",
 ]
 
 

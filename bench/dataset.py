@@ -3,7 +3,7 @@
     .venv/bin/python bench/dataset.py [--url postgresql://postgres@127.0.0.1:5432/invoiceport_bench]
                                       [--invoices 1000000] [--rebuild]
 
-Documents are real canonical invoices: a few dozen templates from `invoiceport.demo` (three lines
+Documents are real canonical invoices: a few dozen templates from `ops.demo` (three lines
 each), copied with a new number, customer, dates and PO (`model_copy`, no re-validation) and stored
 with `invoices.service.serialize` - the very function ingest uses - so `document` and
 `content_hash` are exactly what `invoiceport import` would have written. Rows go in with asyncpg's
@@ -88,7 +88,7 @@ _TEMPLATES: list[CanonicalInvoice] = []
 
 def templates() -> list[CanonicalInvoice]:
     """Invoiced (dated) production demo invoices with three lines each."""
-    from invoiceport.demo import demo_invoices
+    from invoiceport.ops.demo import demo_invoices
 
     if not _TEMPLATES:
         for doc in demo_invoices(seed=8, count=600, today=date(2026, 6, 30)):

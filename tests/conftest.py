@@ -21,10 +21,10 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from invoiceport.app import close, create_app
-from invoiceport.db import create_engine
 from invoiceport.dialects.abcsupply import register_webhook_payloads
-from invoiceport.migrate import upgrade
-from invoiceport.models import metadata
+from invoiceport.ops.migrate import upgrade
+from invoiceport.platform.db import create_engine
+from invoiceport.platform.models import metadata
 from invoiceport.settings import Settings
 
 ADMIN_TOKEN = "test-admin-token-0123456789abcdefghijkl"  # 32+ characters
@@ -105,7 +105,7 @@ def _truncate(url: str) -> None:
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """An empty, migrated database of each kind."""
     if request.param == "sqlite":
-        path = tmp_path / "invoiceport.db"
+        path = tmp_path / "invoiceport.platform.db"
         shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
         return f"sqlite:///{path}"
     url: str = request.getfixturevalue("postgres_database")

@@ -264,8 +264,8 @@ async def test_metrics_count_requests_by_route_template(client: httpx.AsyncClien
 async def test_implausible_credentials_never_reach_the_database(
     engine: AsyncEngine, bad: str
 ) -> None:
-    from invoiceport.db import utcnow
     from invoiceport.oauth.tokens import InvalidClient, issue_token
+    from invoiceport.platform.db import utcnow
     from invoiceport.reads.service import ByKey, Presented, access
 
     for kind in ("api_key", "bearer"):

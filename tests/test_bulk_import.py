@@ -21,7 +21,6 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from invoiceport.dialects.abcsupply.views import dumps, item, timestamp
-from invoiceport.imports import ImportFileError, check_file, import_file
 from invoiceport.invoices import repository
 from invoiceport.invoices.prepare import prepare
 from invoiceport.invoices.service import BulkIngest, BulkReport, store
@@ -35,7 +34,8 @@ from invoiceport.invoices.validation import (
     decode_json,
     parse_document,
 )
-from invoiceport.models import wipe
+from invoiceport.ops.imports import ImportFileError, check_file, import_file
+from invoiceport.platform.models import wipe
 from invoiceport.webhooks.service import Change, payload
 from invoiceport.webhooks.tables import webhook_events
 from tests.factories import invoice_doc

@@ -14,7 +14,6 @@ import pytest
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from invoiceport.db import create_engine, utcnow, write_transaction
 from invoiceport.invoices import queries, repository
 from invoiceport.invoices import service as invoice_service
 from invoiceport.invoices.prepare import prepare
@@ -22,7 +21,8 @@ from invoiceport.invoices.repository import InvoiceQuery
 from invoiceport.invoices.service import BulkIngest, store_batch
 from invoiceport.invoices.tables import invoice_counts, invoices
 from invoiceport.invoices.validation import parse_document
-from invoiceport.migrate import upgrade
+from invoiceport.ops.migrate import upgrade
+from invoiceport.platform.db import create_engine, utcnow, write_transaction
 from invoiceport.settings import Settings
 from tests.conftest import _admin, _server_url
 from tests.factories import invoice_doc

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from invoiceport.demo import CUSTOMERS, OTHER_CUSTOMER, demo_invoices
 from invoiceport.invoices.service import serialize
 from invoiceport.invoices.validation import arithmetic_errors, consistency_errors
+from invoiceport.ops.demo import CUSTOMERS, OTHER_CUSTOMER, demo_invoices
 
 TODAY = date(2026, 11, 21)
 

@@ -1,4 +1,4 @@
-"""The one scrubber every log handler applies (invoiceport.logs)."""
+"""The one scrubber every log handler applies (invoiceport.platform.logs)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import logging
 import httpx
 import pytest
 
-from invoiceport.logs import REDACTED, ScrubSecrets, log_config, scrub
+from invoiceport.platform.logs import REDACTED, ScrubSecrets, log_config, scrub
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ from invoiceport.settings import Settings, async_database_url
 @pytest.mark.parametrize(
     ("plain", "driver"),
     [
-        ("sqlite:///invoiceport.db", "sqlite+aiosqlite:///invoiceport.db"),
+        ("sqlite:///invoiceport.platform.db", "sqlite+aiosqlite:///invoiceport.platform.db"),
         ("sqlite:////abs/path.db", "sqlite+aiosqlite:////abs/path.db"),
         ("postgresql://u@h:5432/db", "postgresql+asyncpg://u@h:5432/db"),
         ("postgres://u@h/db", "postgresql+asyncpg://u@h/db"),

@@ -15,8 +15,8 @@ from invoiceport.invoices import repository
 from invoiceport.invoices.service import BulkIngest, store_batch, upsert
 from invoiceport.invoices.tables import invoices
 from invoiceport.invoices.validation import parse_document
-from invoiceport.migrate import current_revision, pending_changes, upgrade
-from invoiceport.models import metadata
+from invoiceport.ops.migrate import current_revision, pending_changes, upgrade
+from invoiceport.platform.models import metadata
 from tests.factories import invoice_doc
 
 KEY = ("production", "C100", "INV-1001")
@@ -190,10 +190,10 @@ async def test_migration_0006_gives_existing_clients_and_tokens_the_ingram_scope
     from alembic import command
     from sqlalchemy.engine import Connection
 
-    from invoiceport.db import utcnow, write_transaction
-    from invoiceport.migrate import alembic_config
+    from invoiceport.ops.migrate import alembic_config
     from invoiceport.partners import repository as partners
     from invoiceport.partners.tables import oauth_clients, oauth_tokens
+    from invoiceport.platform.db import utcnow, write_transaction
 
     def downgrade(connection: Connection) -> None:
         command.downgrade(alembic_config(connection), "0005")

@@ -12,11 +12,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from pydantic import BaseModel
 
-from invoiceport.demo import demo_invoices
 from invoiceport.invoices.schemas import CanonicalInvoice, StoredInvoice
 from invoiceport.invoices.service import serialize
 from invoiceport.invoices.trusted import rebuild
 from invoiceport.invoices.validation import parse_document, validate_document
+from invoiceport.ops.demo import demo_invoices
 from tests.scansource.conftest import a_documents
 from tests.test_validation import consistent_documents
 

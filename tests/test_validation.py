@@ -11,10 +11,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from invoiceport.demo import demo_invoices
 from invoiceport.invoices.schemas import CanonicalInvoice
 from invoiceport.invoices.service import serialize
 from invoiceport.invoices.validation import InvoiceRejected, parse_document, validate_document
+from invoiceport.ops.demo import demo_invoices
 from tests.factories import invoice_doc
 
 

@@ -17,19 +17,18 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect
 
-from invoiceport import __version__, logs, oauth, ratelimit
-from invoiceport.context import AppContext, context, context_of
-from invoiceport.db import DatabaseUnavailable, create_engine
+from invoiceport import __version__, oauth, ratelimit
 from invoiceport.dialects import abcsupply, ingram, scansource
 from invoiceport.invoices.validation import format_path
 from invoiceport.kit import RenderCache
-from invoiceport.metrics import Metrics, MetricsMiddleware
 from invoiceport.partners.service import CredentialNotFound, PartnerNotFound
 from invoiceport.pdf.letterhead import letterhead_from_settings
 from invoiceport.pdf.renders import PdfRenders
-from invoiceport.ratelimit.availability import Availability
-from invoiceport.settings import Settings
-from invoiceport.web import (
+from invoiceport.platform import logs
+from invoiceport.platform.context import AppContext, context, context_of
+from invoiceport.platform.db import DatabaseUnavailable, create_engine
+from invoiceport.platform.metrics import Metrics, MetricsMiddleware
+from invoiceport.platform.web import (
     RETRY_AFTER_SECONDS,
     ApiError,
     BodyTooLarge,
@@ -39,6 +38,8 @@ from invoiceport.web import (
     error_response,
     unavailable_response,
 )
+from invoiceport.ratelimit.availability import Availability
+from invoiceport.settings import Settings
 
 log = logging.getLogger("invoiceport")
 

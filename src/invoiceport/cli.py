@@ -20,9 +20,10 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from invoiceport import __version__, logs
-from invoiceport.db import create_engine
-from invoiceport.imports import ImportFileError, import_file
+from invoiceport import __version__
+from invoiceport.ops.imports import ImportFileError, import_file
+from invoiceport.platform import logs
+from invoiceport.platform.db import create_engine
 from invoiceport.settings import Settings
 
 T = TypeVar("T")
@@ -130,7 +131,7 @@ def version() -> None:
 @db_app.command("upgrade")
 def db_upgrade(revision: str = "head") -> None:
     """Migrate the database to the newest schema (or to REVISION)."""
-    from invoiceport.migrate import current_revision, upgrade
+    from invoiceport.ops.migrate import current_revision, upgrade
 
     settings = _settings()
 
@@ -145,7 +146,7 @@ def db_upgrade(revision: str = "head") -> None:
 @db_app.command("current")
 def db_current() -> None:
     """Print the database's schema revision."""
-    from invoiceport.migrate import current_revision
+    from invoiceport.ops.migrate import current_revision
 
     out.print(_run(_settings(), current_revision) or "empty (run `invoiceport db upgrade`)")
 
@@ -160,8 +161,8 @@ def serve(
     """Migrate the database, then serve the API."""
     import uvicorn
 
-    from invoiceport.migrate import upgrade
-    from invoiceport.server import uvicorn_options
+    from invoiceport.ops.migrate import upgrade
+    from invoiceport.platform.server import uvicorn_options
 
     settings = _settings()
     _configure_logging(settings)
@@ -191,7 +192,7 @@ def import_command(
     ] = None,
 ) -> None:
     """Import canonical invoices from a file (exit 1 when some were rejected, 2 on bad input)."""
-    from invoiceport.migrate import upgrade
+    from invoiceport.ops.migrate import upgrade
 
     settings = _settings()
     _register_webhook_payloads()
@@ -234,7 +235,7 @@ def demo(
     ),
 ) -> None:
     """Load deterministic demo data and a demo partner; print its credentials and curl lines."""
-    from invoiceport.demo_setup import load_demo
+    from invoiceport.ops.demo_setup import load_demo
 
     settings = _settings()
     _register_webhook_payloads()
@@ -251,7 +252,7 @@ def worker(
     ] = None,
 ) -> None:
     """Deliver webhooks until stopped (Ctrl-C, SIGTERM); on PostgreSQL run as many as you like."""
-    from invoiceport.migrate import upgrade
+    from invoiceport.ops.migrate import upgrade
     from invoiceport.webhooks.worker import serve_forever
 
     settings = _settings()

@@ -9,9 +9,9 @@ import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from invoiceport.db import utcnow, write_transaction
 from invoiceport.partners import repository
 from invoiceport.partners import service as partners
+from invoiceport.platform.db import utcnow, write_transaction
 from invoiceport.reads.service import Presented, access
 from tests.test_cli import run
 

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
-from invoiceport.demo_setup import load_demo
+from invoiceport.ops.demo_setup import load_demo
 from tests.conftest import ADMIN_TOKEN
 from tests.hardening.support import GRANTED, NO_LIMITS, TRACEBACK
 from tests.live import live_server

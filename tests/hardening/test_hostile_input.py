@@ -14,7 +14,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from invoiceport.demo_setup import load_demo
+from invoiceport.ops.demo_setup import load_demo
 from tests.factories import invoice_doc
 from tests.hardening.support import (
     GRANTED,

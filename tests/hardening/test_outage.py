@@ -21,7 +21,7 @@ import httpx
 import pytest
 import redis
 
-from invoiceport.demo_setup import load_demo
+from invoiceport.ops.demo_setup import load_demo
 from tests.conftest import ADMIN_TOKEN, POSTGRES
 from tests.factories import invoice_doc
 from tests.hardening.support import GRANTED, NO_LIMITS

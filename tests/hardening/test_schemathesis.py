@@ -20,7 +20,7 @@ from typing import Any
 import httpx
 import pytest
 
-from invoiceport.demo_setup import load_demo
+from invoiceport.ops.demo_setup import load_demo
 from tests.conftest import ADMIN_TOKEN
 from tests.hardening.support import GRANTED, NO_LIMITS
 from tests.live import live_server

@@ -24,7 +24,7 @@ import asyncpg
 import httpx
 import pytest
 
-from invoiceport.models import metadata
+from invoiceport.platform.models import metadata
 from tests.conftest import ADMIN_TOKEN
 from tests.factories import invoice_doc
 from tests.hardening.support import GRANTED

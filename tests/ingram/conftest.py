@@ -8,9 +8,9 @@ import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from invoiceport.demo import demo_invoices
-from invoiceport.demo_setup import DemoSummary, load_demo
 from invoiceport.invoices.schemas import CanonicalInvoice
+from invoiceport.ops.demo import demo_invoices
+from invoiceport.ops.demo_setup import DemoSummary, load_demo
 from tests.oauth.support import Client, bearer, token_for
 
 SEED = 1

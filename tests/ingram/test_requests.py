@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import pytest
 
-from invoiceport.demo_setup import DemoSummary, load_demo
 from invoiceport.invoices.schemas import CanonicalInvoice
+from invoiceport.ops.demo_setup import DemoSummary, load_demo
 from tests.ingram.conftest import COUNT, SEED, get_invoice
 from tests.ingram.contract import violations
 from tests.oauth.support import (

@@ -27,7 +27,7 @@ from pathlib import Path
 
 import pytest
 
-from invoiceport.demo_setup import load_demo
+from invoiceport.ops.demo_setup import load_demo
 from tests.ingram.conftest import COUNT, SEED
 from tests.ingram.contract import CONTRACT
 from tests.live import live_server

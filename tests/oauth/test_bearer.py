@@ -12,11 +12,11 @@ from fastapi.responses import JSONResponse, Response
 from sqlalchemy import select
 
 from invoiceport import kit
-from invoiceport.db import utcnow
 from invoiceport.kit import Bearer, Dialect
 from invoiceport.partners.credentials import digest
 from invoiceport.partners.schemas import ALL_SCOPES
 from invoiceport.partners.tables import oauth_tokens
+from invoiceport.platform.db import utcnow
 from tests.oauth.support import Client, app_client, bearer, make_settings, new_client, token_for
 
 

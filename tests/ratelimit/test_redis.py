@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from invoiceport.demo_setup import load_demo
+from invoiceport.ops.demo_setup import load_demo
 from invoiceport.ratelimit import limiter as limiter_module
 from tests.ingram.conftest import COUNT, SEED, get_invoice
 from tests.live import live_server

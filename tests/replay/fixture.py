@@ -3,7 +3,7 @@
 Everything an answer can depend on is fixed here, so that the same code gives the same bytes on
 every run and on both databases:
 
-- the demo invoices (`invoiceport.demo.demo_invoices`, what `invoiceport demo` loads) for
+- the demo invoices (`invoiceport.ops.demo.demo_invoices`, what `invoiceport demo` loads) for
   `DAY` with `SEED`, `INVOICE_COUNT` production invoices;
 - the server-managed timestamps written while loading (invoices' `created_at`/`updated_at`, which
   ScanSource shows as `dateEntered`/`lastChanged`, and the webhook subscription's and deliveries'
@@ -31,13 +31,13 @@ from datetime import UTC, date, datetime, timedelta
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from invoiceport import db
 from invoiceport.app import create_app
-from invoiceport.demo import CUSTOMERS, OTHER_CUSTOMER, demo_invoices
 from invoiceport.dialects.abcsupply import register_webhook_payloads
 from invoiceport.invoices.service import BulkIngest
+from invoiceport.ops.demo import CUSTOMERS, OTHER_CUSTOMER, demo_invoices
 from invoiceport.partners import service as partners
 from invoiceport.partners.schemas import ALL_SCOPES, PartnerCreate
+from invoiceport.platform import db
 from invoiceport.settings import Settings
 from invoiceport.webhooks import service as webhooks
 from invoiceport.webhooks.schemas import EndpointCreate
@@ -85,7 +85,7 @@ def replay_settings(database_url: str, a: int = 1, c: int = 3) -> Settings:
 
 @contextmanager
 def frozen_utcnow(at: datetime) -> Iterator[None]:
-    """`invoiceport.db.utcnow` answers `at` in every module that imported it, then is restored."""
+    """`platform.db.utcnow` answers `at` in every module that imported it, then is restored."""
     original = db.utcnow
     patched = []
     for name, module in list(sys.modules.items()):

@@ -13,8 +13,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from invoiceport.db import create_engine
-from invoiceport.migrate import upgrade
+from invoiceport.ops.migrate import upgrade
+from invoiceport.platform.db import create_engine
 from invoiceport.settings import Settings
 from tests.replay.golden import GOLDEN, MAX_TEXT_BODY, Entry, dump, replay
 

@@ -12,7 +12,7 @@ import yaml
 
 from invoiceport.app import close, create_app
 from invoiceport.dialects.scansource import openapi
-from invoiceport.docs_ui import ASSETS, register_spec
+from invoiceport.platform.docs_ui import ASSETS, register_spec
 from invoiceport.settings import Settings
 
 CONTRACT = Path(__file__).parent.parent / "contracts" / "scansource-invoice-openapi.yml"

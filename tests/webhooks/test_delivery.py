@@ -255,7 +255,7 @@ async def test_migration_0006_removes_the_bodies_kept_by_earlier_releases(abc: A
     from sqlalchemy import update
     from sqlalchemy.engine import Connection
 
-    from invoiceport.migrate import alembic_config, upgrade
+    from invoiceport.ops.migrate import alembic_config, upgrade
     from invoiceport.webhooks.tables import webhook_attempts
 
     with receiver() as rec:

@@ -10,10 +10,10 @@ from pathlib import Path
 import orjson
 import pytest
 
-from invoiceport.demo_setup import load_demo
 from invoiceport.dialects.abcsupply import views
 from invoiceport.invoices import service as ingest
 from invoiceport.invoices.validation import validate_document
+from invoiceport.ops.demo_setup import load_demo
 from invoiceport.webhooks import repository
 from tests.abcsupply.support import Abc
 from tests.factories import invoice_doc

@@ -16,12 +16,12 @@ from typing import Any
 
 import pytest
 
-from invoiceport import imports
 from invoiceport.app import create_app
-from invoiceport.demo import demo_invoices
 from invoiceport.dialects.abcsupply import events, views
 from invoiceport.invoices.schemas import CanonicalInvoice
 from invoiceport.invoices.validation import parse_document
+from invoiceport.ops import imports
+from invoiceport.ops.demo import demo_invoices
 from invoiceport.settings import Settings
 from invoiceport.webhooks import payloads
 from invoiceport.webhooks.service import Change, event_type, payload, payload_data

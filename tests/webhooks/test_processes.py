@@ -23,11 +23,11 @@ import pytest
 from sqlalchemy import func, select
 from standardwebhooks import Webhook
 
-from invoiceport.db import create_engine
 from invoiceport.invoices.service import store_batch
 from invoiceport.invoices.validation import validate_document
 from invoiceport.partners import service as partners
 from invoiceport.partners.schemas import PartnerCreate
+from invoiceport.platform.db import create_engine
 from invoiceport.settings import Settings
 from invoiceport.webhooks import service
 from invoiceport.webhooks.schemas import EndpointCreate

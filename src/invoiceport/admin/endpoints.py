@@ -13,7 +13,6 @@ from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, ValidationError
 
-from invoiceport.context import AppContext, context
 from invoiceport.invoices import queries
 from invoiceport.invoices import service as ingest
 from invoiceport.invoices.validation import (
@@ -24,7 +23,8 @@ from invoiceport.invoices.validation import (
 )
 from invoiceport.partners import service as partner_service
 from invoiceport.partners.schemas import OAuthClientCreate, Partner, PartnerCreate
-from invoiceport.web import (
+from invoiceport.platform.context import AppContext, context
+from invoiceport.platform.web import (
     ApiError,
     JSONBytesResponse,
     parse_bool,

@@ -16,11 +16,11 @@ from typing import Any
 from fastapi import FastAPI
 from pydantic.json_schema import models_json_schema
 
-from invoiceport.docs_ui import register_spec
 from invoiceport.invoices.schemas import CanonicalInvoice
 from invoiceport.invoices.textchecks import LOOKALIKE_CHARS
 from invoiceport.partners.schemas import OAuthClientCreate, PartnerCreate
-from invoiceport.web import JSONBytesResponse
+from invoiceport.platform.docs_ui import register_spec
+from invoiceport.platform.web import JSONBytesResponse
 
 SPEC_PATH = "/admin/openapi.json"
 PREFIX = "/admin/"

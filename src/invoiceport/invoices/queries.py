@@ -10,10 +10,10 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from invoiceport.db import read_connection
 from invoiceport.invoices import repository
 from invoiceport.invoices.repository import InvoiceQuery
 from invoiceport.invoices.schemas import StoredInvoice
+from invoiceport.platform.db import read_connection
 
 __all__ = ["InvoiceQuery", "Page", "find_by_number", "get_invoice", "search"]
 

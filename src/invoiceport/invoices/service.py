@@ -18,7 +18,6 @@ from typing import Any, Literal, NamedTuple
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from invoiceport.db import utcnow, write_transaction
 from invoiceport.invoices import repository
 from invoiceport.invoices.prepare import (
     Prepared,
@@ -29,6 +28,7 @@ from invoiceport.invoices.prepare import (
 )
 from invoiceport.invoices.repository import ExistingRow, Key
 from invoiceport.invoices.schemas import CanonicalInvoice
+from invoiceport.platform.db import utcnow, write_transaction
 from invoiceport.webhooks import service as webhooks
 
 __all__ = [

@@ -12,8 +12,8 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-from invoiceport.db import BigId as Id
-from invoiceport.db import ExactDecimal, UTCDateTime, metadata
+from invoiceport.platform.db import BigId as Id
+from invoiceport.platform.db import ExactDecimal, UTCDateTime, metadata
 
 invoices = Table(
     "invoices",

@@ -14,7 +14,7 @@ from datetime import datetime
 import orjson
 
 from invoiceport.invoices.schemas import StoredInvoice
-from invoiceport.lru import LRU
+from invoiceport.platform.lru import LRU
 
 Stamp = tuple[int, datetime]
 """(version, updated_at): what a rendering is valid for."""

@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
+from invoiceport.platform.web import ApiError, ErrorRenderer
 from invoiceport.ratelimit import Decision
-from invoiceport.web import ApiError, ErrorRenderer
 
 
 @dataclass(frozen=True, slots=True)

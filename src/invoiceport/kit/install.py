@@ -10,9 +10,9 @@ from fastapi import APIRouter
 from starlette.requests import Request
 from starlette.responses import Response
 
-from invoiceport.docs_ui import register_spec
 from invoiceport.kit.dialect import Dialect
-from invoiceport.web import register_error_shape
+from invoiceport.platform.docs_ui import register_spec
+from invoiceport.platform.web import register_error_shape
 
 
 @dataclass(frozen=True, slots=True)

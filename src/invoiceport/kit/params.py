@@ -8,7 +8,7 @@ import re
 from datetime import date
 
 from invoiceport.invoices.keys import CONTROL_CHARS, MAX_KEY, MAX_TEXT, can_be_key, can_be_stored
-from invoiceport.web import ApiError
+from invoiceport.platform.web import ApiError
 
 __all__ = [
     "CONTROL_CHARS",

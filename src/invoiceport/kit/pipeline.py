@@ -29,8 +29,6 @@ from pydantic import TypeAdapter, ValidationError
 from starlette.responses import Response
 
 from invoiceport import ratelimit
-from invoiceport.clock import now
-from invoiceport.context import context
 from invoiceport.invoices.queries import Page
 from invoiceport.invoices.schemas import StoredInvoice
 from invoiceport.kit.cache import RenderCache
@@ -38,8 +36,10 @@ from invoiceport.kit.dialect import ApiKey, Dialect
 from invoiceport.oauth.bearer import AuthError, bearer_token, check_scope, unknown_token
 from invoiceport.partners.schemas import Principal
 from invoiceport.pdf import Letterhead
+from invoiceport.platform.clock import now
+from invoiceport.platform.context import context
+from invoiceport.platform.web import ApiError, reject_nul
 from invoiceport.reads.service import Access, Lookup, Presented, access
-from invoiceport.web import ApiError, reject_nul
 
 Endpoint = Callable[..., Awaitable[Response]]
 E = TypeVar("E", bound=Endpoint)

@@ -1,9 +1,9 @@
-"""Alembic environment: runs the migrations on the connection `invoiceport.migrate` hands over."""
+"""Alembic environment: runs the migrations on the connection `ops.migrate` hands over."""
 
 from alembic import context
 from sqlalchemy.engine import Connection
 
-from invoiceport.models import metadata
+from invoiceport.platform.models import metadata
 
 connection: Connection | None = context.config.attributes.get("connection")
 if connection is None:

@@ -15,12 +15,12 @@ from urllib.parse import parse_qsl, unquote_plus
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import Response
 
-from invoiceport.clock import now
-from invoiceport.context import context
-from invoiceport.docs_ui import register_spec
 from invoiceport.oauth.openapi import openapi_spec
 from invoiceport.oauth.tokens import InvalidClient, InvalidScope, issue_token
-from invoiceport.web import JSONBytesResponse, read_body, register_error_shape
+from invoiceport.platform.clock import now
+from invoiceport.platform.context import context
+from invoiceport.platform.docs_ui import register_spec
+from invoiceport.platform.web import JSONBytesResponse, read_body, register_error_shape
 
 TOKEN_PATHS = ("/oauth/oauth30/token", "/oauth/token")
 MAX_BODY = 8192

@@ -15,8 +15,8 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from invoiceport.db import write_transaction
 from invoiceport.partners import credentials, repository
+from invoiceport.platform.db import write_transaction
 
 MAX_CLIENT_ID = 64
 MAX_SECRET = 256

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from invoiceport.db import utcnow, write_transaction
 from invoiceport.partners import credentials, repository
 from invoiceport.partners.schemas import Partner, PartnerCreate
+from invoiceport.platform.db import utcnow, write_transaction
 
 
 class PartnerNotFound(LookupError):

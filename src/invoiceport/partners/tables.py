@@ -2,7 +2,7 @@
 
 from sqlalchemy import Column, ForeignKey, Integer, String, Table, Text
 
-from invoiceport.db import UTCDateTime, metadata
+from invoiceport.platform.db import UTCDateTime, metadata
 
 partners = Table(
     "partners",

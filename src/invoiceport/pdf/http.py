@@ -19,7 +19,7 @@ from starlette.responses import Response
 from invoiceport.invoices.schemas import StoredInvoice
 from invoiceport.pdf import Letterhead, render_invoice_pdf
 from invoiceport.pdf.renders import RETRY_AFTER_SECONDS, PdfRenders, RenderQueueFull
-from invoiceport.web import ApiError
+from invoiceport.platform.web import ApiError
 
 # Bump whenever the page layout changes, so that clients holding an old rendering fetch the new one.
 RENDER_REVISION = "1"

@@ -18,7 +18,7 @@ from collections.abc import Callable, Hashable
 
 from starlette.concurrency import run_in_threadpool
 
-from invoiceport.metrics import Metrics
+from invoiceport.platform.metrics import Metrics
 from invoiceport.settings import Settings
 
 RETRY_AFTER_SECONDS = 5

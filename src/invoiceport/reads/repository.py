@@ -32,10 +32,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from invoiceport.db import UTCDateTime, fetch
 from invoiceport.invoices.repository import InvoiceQuery, count_scope, filtered, page_order
 from invoiceport.invoices.tables import invoice_counts, invoices
 from invoiceport.partners.tables import api_keys, oauth_clients, oauth_tokens, partner_customers
+from invoiceport.platform.db import UTCDateTime, fetch
 
 Kind = Literal["api_key", "bearer"]
 Match = Literal["key", "number", "number_of_account"]

@@ -17,7 +17,6 @@ from typing import Any, Literal
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from invoiceport.db import read_connection
 from invoiceport.invoices import repository as invoice_repository
 from invoiceport.invoices.keys import can_be_key
 from invoiceport.invoices.queries import InvoiceQuery, Page
@@ -26,6 +25,7 @@ from invoiceport.oauth.tokens import MAX_TOKEN
 from invoiceport.partners import credentials
 from invoiceport.partners.schemas import Principal
 from invoiceport.partners.service import plausible_secret
+from invoiceport.platform.db import read_connection
 from invoiceport.reads import repository
 
 Stamp = tuple[int, datetime]

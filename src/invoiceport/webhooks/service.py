@@ -17,8 +17,8 @@ from typing import Literal, NamedTuple
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from invoiceport.db import utcnow, write_transaction
 from invoiceport.invoices.schemas import CanonicalInvoice
+from invoiceport.platform.db import utcnow, write_transaction
 from invoiceport.settings import Settings
 from invoiceport.webhooks import payloads, repository, signing
 from invoiceport.webhooks.addresses import AddressRefused, parse_url, public_address

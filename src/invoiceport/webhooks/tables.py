@@ -16,8 +16,8 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-from invoiceport.db import BigId as Id
-from invoiceport.db import UTCDateTime, metadata
+from invoiceport.platform.db import BigId as Id
+from invoiceport.platform.db import UTCDateTime, metadata
 
 webhook_endpoints = Table(
     "webhook_endpoints",

@@ -26,7 +26,7 @@ import httpx
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from invoiceport.db import utcnow, write_transaction
+from invoiceport.platform.db import utcnow, write_transaction
 from invoiceport.settings import Settings
 from invoiceport.webhooks import delivery, repository, service, signing
 from invoiceport.webhooks.repository import Job

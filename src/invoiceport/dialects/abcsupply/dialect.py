@@ -11,7 +11,7 @@ from dataclasses import replace
 
 from invoiceport.dialects.abcsupply import errors
 from invoiceport.kit import Bearer, Dialect
-from invoiceport.web import ApiError
+from invoiceport.platform.web import ApiError
 from invoiceport.webhooks import service
 
 HISTORY_SCOPE = "invoice.history.read"

@@ -13,7 +13,7 @@ from http import HTTPStatus
 
 from fastapi.responses import Response
 
-from invoiceport.web import ApiError, dump_json
+from invoiceport.platform.web import ApiError, dump_json
 
 PREFIX = "/api/invoice/v1/"
 

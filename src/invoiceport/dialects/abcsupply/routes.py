@@ -14,7 +14,6 @@ from fastapi import APIRouter, Path, Request
 from fastapi.responses import Response
 
 from invoiceport import __version__, kit
-from invoiceport.context import context
 from invoiceport.dialects.abcsupply import errors, views
 from invoiceport.dialects.abcsupply import schemas as doc
 from invoiceport.dialects.abcsupply.dialect import INVOICES
@@ -23,8 +22,9 @@ from invoiceport.invoices.queries import InvoiceQuery
 from invoiceport.invoices.schemas import StoredInvoice
 from invoiceport.kit import Caller, Fetched, Found, Read, letterhead, reads, render_cache
 from invoiceport.pdf.http import stored_invoice_pdf
+from invoiceport.platform.context import context
+from invoiceport.platform.web import ApiError
 from invoiceport.reads.service import ByNumber, PageOf
-from invoiceport.web import ApiError
 
 ENVIRONMENT = "production"
 SPEC_URL = "/abcsupply/openapi.json"

@@ -19,7 +19,7 @@ import orjson
 from starlette.responses import Response
 
 from invoiceport.invoices.schemas import CanonicalInvoice, Line
-from invoiceport.web import dump_json_numbers
+from invoiceport.platform.web import dump_json_numbers
 from invoiceport.webhooks.schemas import Attempt, Delivery, Endpoint
 
 dumps = dump_json_numbers

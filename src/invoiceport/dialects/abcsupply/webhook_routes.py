@@ -13,7 +13,6 @@ from fastapi import APIRouter, Path, Request
 from fastapi.responses import Response
 from pydantic import ValidationError
 
-from invoiceport.context import context
 from invoiceport.dialects.abcsupply import errors, views
 from invoiceport.dialects.abcsupply import schemas as doc
 from invoiceport.dialects.abcsupply.dialect import WEBHOOKS
@@ -21,7 +20,8 @@ from invoiceport.dialects.abcsupply.params import MAX_PAGE_NUMBER, parse_int
 from invoiceport.dialects.abcsupply.routes import ERRORS
 from invoiceport.invoices.validation import InvoiceRejected, decode_json, validation_errors
 from invoiceport.kit import Caller, route_class
-from invoiceport.web import read_body
+from invoiceport.platform.context import context
+from invoiceport.platform.web import read_body
 from invoiceport.webhooks import service
 from invoiceport.webhooks.schemas import DELIVERY_STATUSES, EndpointCreate, IssuedEndpoint
 

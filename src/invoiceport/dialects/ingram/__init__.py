@@ -8,7 +8,7 @@ from invoiceport import kit
 from invoiceport.dialects.ingram.dialect import DIALECT
 from invoiceport.dialects.ingram.openapi import openapi_spec
 from invoiceport.dialects.ingram.routes import router
-from invoiceport.web import dump_json
+from invoiceport.platform.web import dump_json
 
 SPEC_URL = "/ingram/openapi.json"
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from fastapi.responses import Response
 
 from invoiceport.dialects.ingram.views import failure
-from invoiceport.web import ApiError, JSONBytesResponse
+from invoiceport.platform.web import ApiError, JSONBytesResponse
 
 PREFIXES = ("/resellers/v5/", "/sandbox/resellers/v5/")
 

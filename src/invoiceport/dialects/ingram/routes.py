@@ -14,8 +14,6 @@ from datetime import date
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from invoiceport.clock import now
-from invoiceport.context import context
 from invoiceport.dialects.ingram import views
 from invoiceport.dialects.ingram.dialect import DIALECT
 from invoiceport.dialects.ingram.errors import IngramError
@@ -26,8 +24,10 @@ from invoiceport.invoices.schemas import CanonicalInvoice, StoredInvoice
 from invoiceport.kit import Caller, Fetched, Found, Read, reads, render_cache, route_class
 from invoiceport.kit.params import CONTROL_CHARS
 from invoiceport.partners.schemas import Principal
+from invoiceport.platform.clock import now
+from invoiceport.platform.context import context
+from invoiceport.platform.web import JSONBytesResponse, dump_json
 from invoiceport.reads.service import ByNumber
-from invoiceport.web import JSONBytesResponse, dump_json
 
 
 def months_before(day: date, months: int) -> date:

@@ -10,11 +10,11 @@ from __future__ import annotations
 from typing import Any
 
 from invoiceport import kit
-from invoiceport.context import context_of
 from invoiceport.dialects.scansource.dialect import DIALECT
 from invoiceport.dialects.scansource.openapi import SPEC_PATH, build_spec
 from invoiceport.dialects.scansource.routes import router
 from invoiceport.dialects.scansource.views import dump_json
+from invoiceport.platform.context import context_of
 
 DOCS_NAME = "ScanSource Invoice API"
 

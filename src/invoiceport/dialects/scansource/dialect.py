@@ -15,8 +15,8 @@ from invoiceport.dialects.scansource.errors import (
     unauthorized,
 )
 from invoiceport.kit import ApiKey, Dialect
+from invoiceport.platform.web import ApiError
 from invoiceport.ratelimit import Decision
-from invoiceport.web import ApiError
 
 
 def refusal(decision: Decision) -> ApiError:

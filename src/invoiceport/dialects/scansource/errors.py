@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from fastapi.responses import Response
 
-from invoiceport.web import ApiError, dump_json
+from invoiceport.platform.web import ApiError, dump_json
 
 PREFIX = "/api/"
 HEADER = "Ocp-Apim-Subscription-Key"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from invoiceport.web import ApiError
+from invoiceport.platform.web import ApiError
 
 JSON = "application/json"
 TEXT_JSON = "text/json"

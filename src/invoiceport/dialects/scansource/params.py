@@ -15,7 +15,7 @@ from starlette.datastructures import QueryParams
 
 from invoiceport.invoices.queries import InvoiceQuery
 from invoiceport.kit.params import can_be_key, can_be_stored, iso_date, whole_number
-from invoiceport.web import parse_bool
+from invoiceport.platform.web import parse_bool
 
 ENVIRONMENT = "production"
 """The ScanSource dialect serves production data only; sandbox invoices are not visible here."""

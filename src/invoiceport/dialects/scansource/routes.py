@@ -14,7 +14,6 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import Response
 
-from invoiceport.context import context
 from invoiceport.dialects.scansource import media, params, views, xml
 from invoiceport.dialects.scansource.dialect import DIALECT
 from invoiceport.dialects.scansource.errors import forbidden_customer, invoice_not_found
@@ -32,8 +31,9 @@ from invoiceport.kit import (
 from invoiceport.kit.params import can_be_key
 from invoiceport.partners.schemas import Principal
 from invoiceport.pdf.http import stored_invoice_pdf
+from invoiceport.platform.context import context
+from invoiceport.platform.web import ApiError
 from invoiceport.reads.service import ByKey, PageOf
-from invoiceport.web import ApiError
 
 router = APIRouter(prefix="/api/invoice", include_in_schema=False, route_class=route_class(DIALECT))
 

@@ -20,7 +20,7 @@ from typing import Any
 import orjson
 
 from invoiceport.invoices.schemas import Address, CanonicalInvoice, Line, StoredInvoice
-from invoiceport.web import dump_json_numbers
+from invoiceport.platform.web import dump_json_numbers
 
 JsonObject = dict[str, Any]
 

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import invoiceport.db
+from invoiceport.platform import db as ipdb
 
 revision: str = "0001"
 down_revision: str | None = None
@@ -36,14 +36,14 @@ def upgrade() -> None:
         sa.Column("sales_order_number", sa.String(length=255), nullable=True),
         sa.Column("po_number", sa.String(length=255), nullable=True),
         sa.Column("invoice_date", sa.Date(), nullable=True),
-        sa.Column("order_date", invoiceport.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("order_date", ipdb.UTCDateTime(timezone=True), nullable=True),
         sa.Column("currency", sa.String(length=3), nullable=False),
-        sa.Column("total", invoiceport.db.ExactDecimal(), nullable=False),
+        sa.Column("total", ipdb.ExactDecimal(), nullable=False),
         sa.Column("content_hash", sa.String(length=64), nullable=False),
         sa.Column("document", sa.Text(), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
-        sa.Column("created_at", invoiceport.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", invoiceport.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", ipdb.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", ipdb.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_invoices")),
         sa.UniqueConstraint(
             "environment",
@@ -83,7 +83,7 @@ def upgrade() -> None:
         "partners",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
         sa.Column("name", sa.String(length=255), nullable=False),
-        sa.Column("created_at", invoiceport.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", ipdb.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_partners")),
     )
     op.create_table(
@@ -92,8 +92,8 @@ def upgrade() -> None:
         sa.Column("partner_id", sa.Integer(), nullable=False),
         sa.Column("key_hash", sa.String(length=64), nullable=False),
         sa.Column("key_prefix", sa.String(length=12), nullable=False),
-        sa.Column("created_at", invoiceport.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("revoked_at", invoiceport.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", ipdb.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("revoked_at", ipdb.UTCDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["partner_id"],
             ["partners.id"],
@@ -113,8 +113,8 @@ def upgrade() -> None:
         sa.Column("partner_id", sa.Integer(), nullable=False),
         sa.Column("secret_hash", sa.String(length=64), nullable=False),
         sa.Column("scopes", sa.Text(), nullable=False),
-        sa.Column("created_at", invoiceport.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("revoked_at", invoiceport.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", ipdb.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("revoked_at", ipdb.UTCDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["partner_id"],
             ["partners.id"],

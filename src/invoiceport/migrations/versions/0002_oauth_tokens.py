@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import invoiceport.db
+from invoiceport.platform import db as ipdb
 
 revision: str = "0002"
 down_revision: str | None = "0001"
@@ -26,8 +26,8 @@ def upgrade() -> None:
         sa.Column("client_row_id", sa.Integer(), nullable=False),
         sa.Column("partner_id", sa.Integer(), nullable=False),
         sa.Column("scopes", sa.Text(), nullable=False),
-        sa.Column("created_at", invoiceport.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("expires_at", invoiceport.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", ipdb.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("expires_at", ipdb.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["client_row_id"],
             ["oauth_clients.id"],

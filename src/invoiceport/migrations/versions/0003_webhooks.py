@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import invoiceport.db
+from invoiceport.platform import db as ipdb
 
 revision: str = "0003"
 down_revision: str | None = "0002"
@@ -35,8 +35,8 @@ def upgrade() -> None:
         sa.Column("invoice_number", sa.String(length=64), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("payload", sa.Text(), nullable=False),
-        sa.Column("created_at", invoiceport.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("dispatched_at", invoiceport.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", ipdb.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("dispatched_at", ipdb.UTCDateTime(timezone=True), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_webhook_events")),
         sa.UniqueConstraint("message_id", name=op.f("uq_webhook_events_message_id")),
     )
@@ -57,14 +57,16 @@ def upgrade() -> None:
         sa.Column("previous_secret_seed", sa.String(length=64), nullable=True),
         sa.Column("previous_secret_key_id", sa.String(length=16), nullable=True),
         sa.Column(
-            "previous_secret_expires_at", invoiceport.db.UTCDateTime(timezone=True), nullable=True
+            "previous_secret_expires_at",
+            ipdb.UTCDateTime(timezone=True),
+            nullable=True,
         ),
         sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("disabled_reason", sa.Text(), nullable=True),
-        sa.Column("disabled_at", invoiceport.db.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("failing_since", invoiceport.db.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("created_at", invoiceport.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", invoiceport.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("disabled_at", ipdb.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("failing_since", ipdb.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", ipdb.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", ipdb.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["partner_id"],
             ["partners.id"],
@@ -91,8 +93,8 @@ def upgrade() -> None:
         sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("attempt_count", sa.Integer(), nullable=False),
         sa.Column("retry_index", sa.Integer(), nullable=False),
-        sa.Column("next_attempt_at", invoiceport.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("locked_until", invoiceport.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("next_attempt_at", ipdb.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("locked_until", ipdb.UTCDateTime(timezone=True), nullable=True),
         sa.Column(
             "current_attempt_id",
             sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
@@ -100,9 +102,9 @@ def upgrade() -> None:
         ),
         sa.Column("last_status_code", sa.Integer(), nullable=True),
         sa.Column("last_error", sa.Text(), nullable=True),
-        sa.Column("created_at", invoiceport.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", invoiceport.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("delivered_at", invoiceport.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", ipdb.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", ipdb.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("delivered_at", ipdb.UTCDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["endpoint_id"],
             ["webhook_endpoints.id"],
@@ -143,8 +145,8 @@ def upgrade() -> None:
         ),
         sa.Column("number", sa.Integer(), nullable=False),
         sa.Column("worker", sa.String(length=128), nullable=False),
-        sa.Column("started_at", invoiceport.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("finished_at", invoiceport.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("started_at", ipdb.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("finished_at", ipdb.UTCDateTime(timezone=True), nullable=True),
         sa.Column("outcome", sa.String(length=16), nullable=True),
         sa.Column("status_code", sa.Integer(), nullable=True),
         sa.Column("duration_ms", sa.Integer(), nullable=True),

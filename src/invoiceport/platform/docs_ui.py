@@ -20,7 +20,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.responses import Response
 
-from invoiceport.web import ApiError
+from invoiceport.platform.web import ApiError
 
 DOCS_PATH = "/docs"
 

@@ -113,7 +113,7 @@ def log_config(level: str) -> dict[str, Any]:
     return {
         "version": 1,
         "disable_existing_loggers": False,
-        "filters": {"scrub_secrets": {"()": "invoiceport.logs.ScrubSecrets"}},
+        "filters": {"scrub_secrets": {"()": "invoiceport.platform.logs.ScrubSecrets"}},
         "formatters": {
             "plain": {"format": _PLAIN},
             "access": {

@@ -17,9 +17,9 @@ from sqlalchemy import MetaData
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from invoiceport.models import metadata
+from invoiceport.platform.models import metadata
 
-MIGRATIONS = Path(__file__).parent / "migrations"
+MIGRATIONS = Path(__file__).parents[1] / "migrations"  # invoiceport/migrations
 
 
 def alembic_config(connection: Connection | None = None) -> Config:

@@ -12,19 +12,19 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.requests import Request
 
-from invoiceport.clock import Clock
-from invoiceport.db import utcnow
+from invoiceport.platform.clock import Clock
+from invoiceport.platform.db import utcnow
 from invoiceport.settings import Settings
 
 if TYPE_CHECKING:
-    from invoiceport.docs_ui import SpecLink
     from invoiceport.kit.cache import RenderCache
-    from invoiceport.metrics import Metrics
     from invoiceport.pdf import Letterhead
     from invoiceport.pdf.renders import PdfRenders
+    from invoiceport.platform.docs_ui import SpecLink
+    from invoiceport.platform.metrics import Metrics
+    from invoiceport.platform.web import ErrorRenderer
     from invoiceport.ratelimit import RateLimiter
     from invoiceport.ratelimit.availability import Availability
-    from invoiceport.web import ErrorRenderer
 
 
 @dataclass(slots=True, eq=False)

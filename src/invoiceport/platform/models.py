@@ -1,10 +1,10 @@
-"""Imports every table module so that `invoiceport.db.metadata` is complete (Alembic, tests)."""
+"""Imports every table module so that `platform.db.metadata` is complete (Alembic, tests)."""
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from invoiceport.db import metadata, write_transaction
 from invoiceport.invoices import tables as invoice_tables
 from invoiceport.partners import tables as partner_tables
+from invoiceport.platform.db import metadata, write_transaction
 from invoiceport.webhooks import tables as webhook_tables
 
 __all__ = ["invoice_tables", "metadata", "partner_tables", "webhook_tables", "wipe"]

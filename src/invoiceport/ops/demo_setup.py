@@ -7,12 +7,12 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from invoiceport.demo import CUSTOMERS, OTHER_CUSTOMER, demo_invoices
 from invoiceport.invoices.service import BulkIngest, BulkReport
-from invoiceport.migrate import upgrade
-from invoiceport.models import wipe
+from invoiceport.ops.demo import CUSTOMERS, OTHER_CUSTOMER, demo_invoices
+from invoiceport.ops.migrate import upgrade
 from invoiceport.partners import service as partners
 from invoiceport.partners.schemas import ALL_SCOPES, PartnerCreate
+from invoiceport.platform.models import wipe
 
 DEMO_PARTNER = "Demo Reseller"
 

@@ -1,0 +1,1 @@
+"""What operators run besides the server: import, demo data, migrations."""

@@ -2,7 +2,6 @@
 
 - `record_prepared` runs inside ingest's transaction (`invoices.service.store`): a stored
   change and its event commit together or not at all.
-
 - `dispatch` (the worker) turns new events into one pending delivery per matching endpoint: same
   environment, subscribed event type, and an account the endpoint's partner is granted.
 - Subscription management for the ABC dialect's `/api/invoice/v1/webhooks` routes.

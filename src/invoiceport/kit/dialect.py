@@ -7,7 +7,7 @@ the pipeline reads. A vendor generation (say Ingram's v6 beside its v5) is one m
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from invoiceport.platform.web import ApiError, ErrorRenderer
 from invoiceport.ratelimit import Decision
@@ -62,7 +62,3 @@ class Dialect:
     or after them as a successful answer does. Part of a dialect's recorded wire format."""
     translate: Callable[[Exception], ApiError | None] = field(default=lambda _exc: None)
     """The API error a service exception raised by a route stands for (None: not one of ours)."""
-
-    def with_scope(self, scope: str) -> Dialect:
-        """The same dialect for routes whose bearer token must carry `scope`."""
-        return replace(self, credential=Bearer(scope))

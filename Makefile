@@ -10,7 +10,7 @@ DEMO_INVOICES ?= 200
 # The demo's admin token: yours if INVOICEPORT_ADMIN_TOKEN is set, else a new one per `make run`.
 ADMIN_TOKEN = $(or $(INVOICEPORT_ADMIN_TOKEN),$(shell $(PYTHON) -c 'import secrets; print("adm_" + secrets.token_urlsafe(24))'))
 
-.PHONY: run test lint types pytest lock bench bench-pdf clean
+.PHONY: run test test-full lint types pytest lock bench bench-pdf clean
 
 $(STAMP): requirements/lock.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,9 @@ run: $(STAMP)
 	exec $(BIN)/invoiceport serve --host $(HOST) --port $(PORT)
 
 test: lint types pytest
+
+test-full:
+	INVOICEPORT_TEST_FULL=1 $(MAKE) test
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests $(wildcard bench)

@@ -38,6 +38,15 @@ def webhook_payloads() -> None:
     register_webhook_payloads()
 
 
+FULL = os.environ.get("INVOICEPORT_TEST_FULL", "").lower() in ("1", "true", "yes")
+
+
+def share(default: int, full: int) -> int:
+    """How much of a heavy suite (schemathesis, browser, e-invoice validation) to run: a
+    representative share by default, all of it with INVOICEPORT_TEST_FULL=1 (`make test-full`)."""
+    return full if FULL else default
+
+
 def _under_ci() -> bool:
     return os.environ.get("CI", "").lower() in ("1", "true", "yes")
 

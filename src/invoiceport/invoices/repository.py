@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time
 from typing import Any, Protocol
 
 import asyncpg
@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from invoiceport.invoices.schemas import CanonicalInvoice, StoredInvoice
-from invoiceport.invoices.tables import invoice_counts, invoices
+from invoiceport.invoices.tables import LineValue, document_text, invoice_counts, invoices
 
 Key = tuple[str, str, str]
 """(environment, customer_number, invoice_number)"""
@@ -302,6 +302,18 @@ class InvoiceQuery:
     invoice_date_to: date | None = None
     order_date_from: datetime | None = None
     order_date_to: datetime | None = None
+    status: str | None = None
+    document_type: str | None = None
+    dated_from: date | None = None
+    """Ingram's lookback window: invoiced on or after this day (an open order without an
+    invoice date: ordered on or after it, or undated)."""
+    # Read from the stored document (no column; tables.LineValue, tables.document_text):
+    due_date_from: date | None = None
+    due_date_to: date | None = None
+    end_user_po_number: str | None = None
+    delivery_number: str | None = None
+    special_bid_number: str | None = None
+    serial_number: str | None = None
 
 
 def filtered(query: Select[Any], q: InvoiceQuery) -> Select[Any]:
@@ -330,6 +342,32 @@ def filtered(query: Select[Any], q: InvoiceQuery) -> Select[Any]:
         query = query.where(c.order_date >= q.order_date_from)
     if q.order_date_to is not None:
         query = query.where(c.order_date <= q.order_date_to)
+    if q.status is not None:
+        query = query.where(c.status == q.status)
+    if q.document_type is not None:
+        query = query.where(c.document_type == q.document_type)
+    if q.dated_from is not None:
+        since = datetime.combine(q.dated_from, time(), UTC)
+        undated = and_(c.invoice_date.is_(None), or_(c.order_date.is_(None), c.order_date >= since))
+        query = query.where(or_(c.invoice_date >= q.dated_from, undated))
+    return _document_filters(query, q)
+
+
+def _document_filters(query: Select[Any], q: InvoiceQuery) -> Select[Any]:
+    """The filters read from the stored document (after the column filters)."""
+    if q.due_date_from is not None:
+        query = query.where(document_text("due_date") >= q.due_date_from.isoformat())
+    if q.due_date_to is not None:
+        query = query.where(document_text("due_date") <= q.due_date_to.isoformat())
+    if q.end_user_po_number is not None:
+        query = query.where(document_text("end_user_po_number") == q.end_user_po_number)
+    for field, value, many in (
+        ("delivery_number", q.delivery_number, False),
+        ("special_bid_number", q.special_bid_number, False),
+        ("serial_numbers", q.serial_number, True),
+    ):
+        if value is not None:
+            query = query.where(LineValue(field, value, many=many))
     return query
 
 

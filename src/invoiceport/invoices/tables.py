@@ -1,7 +1,12 @@
 """The invoices table: filters are real indexed columns; the document is stored beside them."""
 
+import json
+from typing import Any
+
 from sqlalchemy import (
+    Boolean,
     Column,
+    ColumnElement,
     Date,
     Index,
     Integer,
@@ -10,7 +15,9 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    literal,
 )
+from sqlalchemy.ext.compiler import compiles
 
 from invoiceport.platform.db import BigId as Id
 from invoiceport.platform.db import ExactDecimal, UTCDateTime, metadata
@@ -73,3 +80,77 @@ invoice_counts = Table(
     Column("n", Integer, nullable=False),
     PrimaryKeyConstraint("scope", "environment", "account"),
 )
+
+
+# --- matching inside the stored document ------------------------------------------------------
+# Some filters (Ingram's invoice search v6: due dates, end-customer order, and the delivery,
+# special-bid and serial numbers of the lines) have no column: they are read from the stored JSON
+# document, within the rows the indexed columns already narrowed (one customer's invoices).
+
+
+class LineValue(ColumnElement[bool]):
+    """True when a line of the stored document has `value` as its `field`, or among its `field`
+    list (`many`): `lines[*].field == value` / `value in lines[*].field[*]`."""
+
+    inherit_cache = False
+    type = Boolean()
+
+    def __init__(self, field: str, value: str, *, many: bool) -> None:
+        if not field.isidentifier():
+            raise ValueError(f"not a document field: {field!r}")
+        self.field = field
+        self.value = value
+        self.many = many
+
+
+@compiles(LineValue, "postgresql")
+def _line_value_postgresql(element: LineValue, compiler: Any, **kw: Any) -> str:
+    wanted = [element.value] if element.many else element.value
+    pattern = json.dumps({"lines": [{element.field: wanted}]})
+    bound = compiler.process(literal(pattern, String()), **kw)
+    document = compiler.process(invoices.c.document, **kw)
+    return f"(CAST({document} AS JSONB) @> CAST({bound} AS JSONB))"
+
+
+@compiles(LineValue)
+def _line_value_sqlite(element: LineValue, compiler: Any, **kw: Any) -> str:
+    bound = compiler.process(literal(element.value, String()), **kw)
+    document = compiler.process(invoices.c.document, **kw)
+    path = f"'$.{element.field}'"  # the field is a checked identifier, the value is bound
+    if element.many:
+        return (
+            f"EXISTS (SELECT 1 FROM json_each({document}, '$.lines') AS doc_line, "  # noqa: S608
+            f"json_each(doc_line.value, {path}) AS doc_item WHERE doc_item.value = {bound})"
+        )
+    return (
+        f"EXISTS (SELECT 1 FROM json_each({document}, '$.lines') AS doc_line "  # noqa: S608
+        f"WHERE json_extract(doc_line.value, {path}) = {bound})"
+    )
+
+
+class DocumentText(ColumnElement[str]):
+    """A top-level text (or ISO date) field of the stored document, as text (NULL if absent)."""
+
+    inherit_cache = False
+    type = String()
+
+    def __init__(self, field: str) -> None:
+        if not field.isidentifier():
+            raise ValueError(f"not a document field: {field!r}")
+        self.field = field
+
+
+@compiles(DocumentText, "postgresql")
+def _document_text_postgresql(element: DocumentText, compiler: Any, **kw: Any) -> str:
+    document = compiler.process(invoices.c.document, **kw)
+    return f"(CAST({document} AS JSONB) ->> '{element.field}')"
+
+
+@compiles(DocumentText)
+def _document_text_sqlite(element: DocumentText, compiler: Any, **kw: Any) -> str:
+    document = compiler.process(invoices.c.document, **kw)
+    return f"json_extract({document}, '$.{element.field}')"
+
+
+def document_text(field: str) -> DocumentText:
+    return DocumentText(field)

@@ -176,16 +176,24 @@ def _total(query: InvoiceQuery, guard: ColumnElement[bool]) -> ColumnElement[Any
 
 
 def page(
-    kind: Kind, query: InvoiceQuery, limit: int, *, by_order_date: bool, items: bool, grant: bool
+    kind: Kind,
+    query: InvoiceQuery,
+    limit: int,
+    *,
+    by_order_date: bool,
+    items: bool,
+    grant: bool,
+    oldest_first: bool = False,
 ) -> Select[Any]:
     """The credential, the exact total of `query` and, with `items`, its first `limit` matches
-    newest first; nothing of the query is read unless every account it names is granted."""
+    newest first (or oldest first); nothing of the query is read unless every account it names
+    is granted."""
     cred = credential(kind)
     guard = _all_granted(kind, (*query.customer_numbers, *query.bill_to_accounts))
     columns = (*_credential_columns(cred, grant), _total(query, guard).label("total"))
     if not items:
         return select(*columns)
-    order = page_order(by_order_date, oldest_first=False)
+    order = page_order(by_order_date, oldest_first=oldest_first)
     found = (
         filtered(
             select(
@@ -206,7 +214,10 @@ def page(
         .subquery("found")
     )
     first = found.c.order_date if by_order_date else found.c.invoice_date
-    outer_order = (first.desc().nulls_last(), found.c.number.desc(), found.c.id.desc())
+    if oldest_first:
+        outer_order = (first.asc().nulls_first(), found.c.number.asc(), found.c.id.asc())
+    else:
+        outer_order = (first.desc().nulls_last(), found.c.number.desc(), found.c.id.desc())
     return (
         select(
             *columns,

@@ -67,12 +67,14 @@ class ByNumber:
 
 @dataclass(frozen=True, slots=True)
 class PageOf:
-    """A page (counted from 1) of a search, newest first, with the exact number of matches."""
+    """A page (counted from 1) of a search, newest first (`oldest_first`: the exact reverse),
+    with the exact number of matches."""
 
     query: InvoiceQuery
     page: int
     page_size: int
     by_order_date: bool = False
+    oldest_first: bool = False
 
 
 Lookup = ByKey | ByNumber | PageOf
@@ -186,6 +188,7 @@ async def _page(
         by_order_date=lookup.by_order_date,
         items=first,
         grant=account is not None,
+        oldest_first=lookup.oldest_first,
     )
     params = _params(presented, now, account)
     async with read_connection(engine) as conn:
@@ -210,6 +213,7 @@ async def _far_page(engine: AsyncEngine, lookup: PageOf, total: int) -> list[Sto
         return []
     wanted = min(lookup.page_size, total - offset)
     from_end = total - offset - wanted
+    reverse = lookup.oldest_first
     async with read_connection(engine) as conn:
         if from_end < offset:
             items = await invoice_repository.search(
@@ -218,10 +222,15 @@ async def _far_page(engine: AsyncEngine, lookup: PageOf, total: int) -> list[Sto
                 offset=from_end,
                 limit=wanted,
                 by_order_date=lookup.by_order_date,
-                oldest_first=True,
+                oldest_first=not reverse,
             )
             items.reverse()
             return items
         return await invoice_repository.search(
-            conn, lookup.query, offset=offset, limit=wanted, by_order_date=lookup.by_order_date
+            conn,
+            lookup.query,
+            offset=offset,
+            limit=wanted,
+            by_order_date=lookup.by_order_date,
+            oldest_first=reverse,
         )

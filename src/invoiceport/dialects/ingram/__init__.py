@@ -17,3 +17,6 @@ def install(app: Any) -> None:
     """Routes, the error shape under both prefixes, the served spec."""
     spec = kit.Spec(SPEC_URL, "Ingram Micro InvoiceAPI v5", lambda: dump_json(openapi_spec()))
     kit.install(app, DIALECT, router, spec=spec)
+    from invoiceport.dialects.ingram import v6
+
+    v6.install(app)

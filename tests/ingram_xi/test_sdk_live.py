@@ -21,7 +21,7 @@ from tests.factories import invoice_doc
 from tests.live import live_server
 
 CUSTOMER = "20-222222"
-HEADERS = {
+HEADERS: dict[str, Any] = {
     "im_customer_number": CUSTOMER,
     "im_country_code": "US",
     "im_correlation_id": "fbac82ba-cf0a-4bcf-fc03-0c5084",

@@ -26,12 +26,25 @@ _SECRET_NAMES = frozenset({"code", "sig", "pwd", "pass", "assertion", "session"}
 _QUERY_PARAMETER = re.compile(r"(?P<lead>^|[?&;\s])(?P<name>[^=&;#\s?]+)=(?P<value>[^&;#\s]*)")
 _SCHEME_CREDENTIAL = re.compile(r"\b(?P<scheme>Bearer|Basic)(?P<gap>\s+)[\w.~+/=-]+", re.I)
 _WEBHOOK_SECRET = re.compile(r"whsec_[A-Za-z0-9+/=]+")
+# A header as a line (`X-Api-Key: v`) or in a mapping's text (`'authorization': 'v'`): the value
+# of one whose name carries a credential (`Authorization` raw, as ABC's webhook receivers get it).
+_HEADER = re.compile(r"(?P<name>[A-Za-z][\w-]*)(?P<sep>['\"]?\s*:\s*['\"]?)(?P<value>[^\s'\",;]+)")
+_SECRET_HEADERS = frozenset({"authorization", "proxy_authorization", "cookie", "set_cookie"})
 
 
 def is_secret_name(name: str) -> bool:
     """Whether a query parameter named `name` (as sent, maybe percent-encoded) holds a secret."""
     normal = unquote_plus(name).strip().lower().replace("-", "_")
     return normal in _SECRET_NAMES or any(word in normal for word in _SECRET_WORDS)
+
+
+def _redact_header(match: re.Match[str]) -> str:
+    name = match["name"].lower().replace("-", "_")
+    if match["value"] == REDACTED or match["value"].lower() in ("bearer", "basic"):
+        return match.group()  # a scheme's credential is redacted after it already
+    if not (name in _SECRET_HEADERS or is_secret_name(name)):
+        return match.group()
+    return f"{match['name']}{match['sep']}{REDACTED}"
 
 
 def _redact_parameter(match: re.Match[str]) -> str:
@@ -41,10 +54,13 @@ def _redact_parameter(match: re.Match[str]) -> str:
 
 
 def scrub(text: str) -> str:
-    """`text` without the credentials it may carry (query values, `Bearer x`, `whsec_...`)."""
+    """`text` without the credentials it may carry (query values, `Bearer x`, `whsec_...`,
+    secret-bearing headers)."""
     if "=" in text:
         text = _QUERY_PARAMETER.sub(_redact_parameter, text)
     text = _SCHEME_CREDENTIAL.sub(lambda m: f"{m['scheme']}{m['gap']}{REDACTED}", text)
+    if ":" in text:
+        text = _HEADER.sub(_redact_header, text)
     return _WEBHOOK_SECRET.sub(f"whsec_{REDACTED}", text)
 
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from invoiceport.invoices.service import BulkIngest, BulkReport
 from invoiceport.ops.demo import CUSTOMERS, OTHER_CUSTOMER, demo_invoices
+from invoiceport.ops.demo_xi import sdk_snippet, xi_invoices
 from invoiceport.ops.migrate import upgrade
 from invoiceport.partners import service as partners
 from invoiceport.partners.schemas import ALL_SCOPES, PartnerCreate
@@ -65,6 +67,9 @@ class DemoSummary:
             f'  curl -s -H "Authorization: Bearer $TOKEN" \'{base_url}/resellers/v5/invoices/'
             "20-12345-11?isoCountryCode=UK&customerNumber=20-123456'"
         )
+        yield "  Ingram Micro's SDK (pip install xi-sdk-resellers): save as xi_demo.py, run it:"
+        for line in sdk_snippet(base_url, self.client_id, self.client_secret):
+            yield f"    {line}"
         if admin_token:
             yield (
                 f"  curl -s -H 'Authorization: Bearer {admin_token}' "
@@ -82,6 +87,8 @@ async def load_demo(engine: AsyncEngine, seed: int, count: int, *, reset: bool) 
         await wipe(engine)
     bulk = BulkIngest(engine)
     for invoice in demo_invoices(seed, count):
+        await bulk.add(invoice)
+    for invoice in xi_invoices(date.today()):
         await bulk.add(invoice)
     report = await bulk.finish()
     partner_id = await partners.create_partner(

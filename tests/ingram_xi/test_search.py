@@ -23,7 +23,8 @@ def _line(number: int, **extra: Any) -> dict[str, Any]:
 
 
 async def _stock(admin: httpx.AsyncClient) -> None:
-    """Seven invoices of C100 (and one of C200, one sandbox) with one distinct value each."""
+    """Seven invoices of C100 with one distinct value each (and one before the lookback window,
+    one of C200, one in sandbox)."""
     common = {"subtotal": "10.00", "tax": "0.00", "freight": "0.00", "total": "10.00"}
     for day in range(1, 8):
         await put_invoice(
@@ -47,6 +48,7 @@ async def _stock(admin: httpx.AsyncClient) -> None:
             ],
             **common,
         )
+    await put_invoice(admin, "S-OLD", invoice_date="2024-01-05", lines=[_line(1)], **common)
     await put_invoice(admin, "S-OTHER", customer="C200", lines=[_line(1)], **common)
     await put_invoice(admin, "S-SBX", environment="sandbox", lines=[_line(1)], **common)
 

@@ -175,7 +175,8 @@ async def test_malformed_requests_are_invalid_request(
 
 
 async def test_other_errors_under_oauth_use_the_rfc_shape(client: httpx.AsyncClient) -> None:
-    wrong_method = await client.get(TOKEN_URL, headers=NO_AUTH)
+    # (GET is an Ingram XI token flow since issue 13: oauth/xi.py, tests/ingram_xi.)
+    wrong_method = await client.put(TOKEN_URL, headers=NO_AUTH)
     assert_error(wrong_method, 405, "invalid_request")
     unknown = await client.post("/oauth/nothing-here", headers=NO_AUTH)
     assert_error(unknown, 404, "invalid_request")

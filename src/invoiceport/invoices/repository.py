@@ -347,10 +347,23 @@ def filtered(query: Select[Any], q: InvoiceQuery) -> Select[Any]:
     if q.document_type is not None:
         query = query.where(c.document_type == q.document_type)
     if q.dated_from is not None:
-        since = datetime.combine(q.dated_from, time(), UTC)
-        undated = and_(c.invoice_date.is_(None), or_(c.order_date.is_(None), c.order_date >= since))
-        query = query.where(or_(c.invoice_date >= q.dated_from, undated))
+        query = query.where(dated_from(q.dated_from))
     return _document_filters(query, q)
+
+
+def dated_from(day: date) -> ColumnElement[bool]:
+    """Invoiced on or after `day`; without an invoice date: ordered on or after it, or undated."""
+    c = invoices.c
+    since = datetime.combine(day, time(), UTC)
+    undated = and_(c.invoice_date.is_(None), or_(c.order_date.is_(None), c.order_date >= since))
+    return or_(c.invoice_date >= day, undated)
+
+
+def dated_before(day: date) -> ColumnElement[bool]:
+    """Exactly the rows `dated_from(day)` leaves out (each branch an index range)."""
+    c = invoices.c
+    since = datetime.combine(day, time(), UTC)
+    return or_(c.invoice_date < day, and_(c.invoice_date.is_(None), c.order_date < since))
 
 
 def _document_filters(query: Select[Any], q: InvoiceQuery) -> Select[Any]:

@@ -12,6 +12,7 @@ values: building and compiling a statement costs more than running it (docs/perf
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from functools import cache
 from typing import Any, Literal
 
@@ -32,7 +33,13 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from invoiceport.invoices.repository import InvoiceQuery, count_scope, filtered, page_order
+from invoiceport.invoices.repository import (
+    InvoiceQuery,
+    count_scope,
+    dated_before,
+    filtered,
+    page_order,
+)
 from invoiceport.invoices.tables import invoice_counts, invoices
 from invoiceport.partners.tables import api_keys, oauth_clients, oauth_tokens, partner_customers
 from invoiceport.platform.db import UTCDateTime, fetch
@@ -163,6 +170,13 @@ def _total(query: InvoiceQuery, guard: ColumnElement[bool]) -> ColumnElement[Any
     """The exact number of matches: the stored count when the query is one customer or one
     bill-to account alone, else counted."""
     scope = count_scope(query)
+    if scope is None and query.dated_from is not None:
+        # A lookback window (Ingram): the stored count less the few rows before it.
+        undated = replace(query, dated_from=None)
+        if count_scope(undated) is not None:
+            older = filtered(select(func.count()).select_from(invoices), undated)
+            older = older.where(dated_before(query.dated_from), guard)
+            return _total(undated, guard) - older.scalar_subquery()
     if scope is not None:
         c = invoice_counts.c
         stored = (

@@ -4,8 +4,8 @@ Every query parameter of Ingram's spec, through the shared read path (`PageOf`):
 number of matches (`recordsFound`), pages of `pageSize` (1 to 100, default 25) counted from 1,
 newest first by invoice date unless `orderby` (`InvoiceDate`, `OrderDate`) and `direction`
 (`desc`, `asc`) say otherwise, ties broken by invoice number then id (a stable order), and
-`nextPage` while there is one. Only the customer of `IM-CustomerNumber` (its invoices and those
-billed to it), which must be granted (403); the lookback window applies as to details.
+`nextPage` while there is one. Only the invoices of the customer of `IM-CustomerNumber`, which
+must be granted (403); the lookback window applies as to details.
 """
 
 from __future__ import annotations
@@ -119,7 +119,6 @@ def parse(request: Request, environment: str) -> tuple[str, PageOf]:
     query = InvoiceQuery(
         environment=environment,
         customer_numbers=(asker.customer_number,),
-        bill_to_accounts=(asker.customer_number,),
         invoice_date_from=invoice_from,
         invoice_date_to=invoice_to,
         due_date_from=due_from,

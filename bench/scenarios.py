@@ -15,6 +15,8 @@ PAGE_ROWS = 20  # a first page: ScanSource's and ABC Supply's default page size
 # every request renders, as the first read of each invoice does.
 COLD = 100_000
 ABC_SCOPE = "invoice.history.read"
+# Ingram XI: the two IM- headers every call sends (customer and country go in the query).
+XI_HEADERS = {"IM-CorrelationID": "bench-1", "IM-ApplicationID": "bench"}
 
 
 @dataclass
@@ -129,6 +131,19 @@ def _details(sample: list[tuple[str, str]], total: int) -> list[Scenario]:
             at_least=DETAIL_TARGET,
         ),
         Scenario(
+            "ingram.v61.detail",
+            "Ingram XI v6.1 detail",
+            "app",
+            [
+                f"/resellers/v6.1/invoices/{n}?customerNumber={c}&isoCountryCode=US"
+                for c, n in sample
+            ],
+            XI_HEADERS,
+            credential="token",
+            floor="floor.detail",
+            at_least=DETAIL_TARGET,
+        ),
+        Scenario(
             "abc.detail",
             "ABC Supply invoice by id",
             "app",
@@ -164,6 +179,17 @@ def _pages(total: int) -> list[Scenario]:
             at_least=PAGE_TARGET,
             rows_scope="customer",
             credential="api_key",
+            floor="floor.page.customer",
+        ),
+        Scenario(
+            "ingram.v6.search.first",
+            "Ingram XI v6 search page 1 (200k customer)",
+            "app",
+            [f"/resellers/v6/invoices?customerNumber={big}&isoCountryCode=US&pageSize={PAGE_ROWS}"],
+            XI_HEADERS,
+            at_least=PAGE_TARGET,
+            rows_scope="customer",
+            credential="token",
             floor="floor.page.customer",
         ),
         Scenario(

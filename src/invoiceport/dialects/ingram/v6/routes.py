@@ -23,7 +23,7 @@ from invoiceport.dialects.ingram.v6 import views
 from invoiceport.dialects.ingram.v6.dialect import DIALECT
 from invoiceport.dialects.ingram.v6.errors import field_error
 from invoiceport.dialects.ingram.v6.params import Caller as Asker
-from invoiceport.dialects.ingram.v6.params import caller, caller_or_none, choice, flag, text
+from invoiceport.dialects.ingram.v6.params import caller, caller_or_none, choice, flag
 from invoiceport.invoices.schemas import CanonicalInvoice, StoredInvoice
 from invoiceport.kit import Caller, Fetched, Found, Read, reads, render_cache, route_class
 from invoiceport.kit.params import CONTROL_CHARS, MAX_KEY
@@ -103,7 +103,6 @@ async def _answer(
     if len(number) > MAX_KEY or CONTROL_CHARS.search(number):
         raise field_error("invoiceNumber", number, f"invoiceNumber: at most {MAX_KEY} characters")
     by_order = choice(request, "customerType", ("invoice", "order"), "invoice") == "order"
-    text("customerType", request.query_params.get("customerType"), 32)
     serials = flag(request, "includeSerialNumbers")
     check_window(request, asker, principal)
     if by_order:

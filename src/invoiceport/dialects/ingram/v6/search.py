@@ -10,6 +10,7 @@ must be granted (403); the lookback window applies as to details.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, date, datetime, time
 from typing import Any
@@ -139,7 +140,7 @@ def parse(request: Request, environment: str) -> tuple[str, PageOf]:
     return asker.customer_number, page
 
 
-def _plan(environment: str) -> Any:
+def _plan(environment: str) -> Callable[[Request], Read | None]:
     def plan(request: Request) -> Read | None:
         asker = caller_or_none(request)
         if asker is None:

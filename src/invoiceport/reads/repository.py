@@ -29,6 +29,7 @@ from sqlalchemy import (
     or_,
     select,
     true,
+    union_all,
 )
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -37,7 +38,8 @@ from invoiceport.invoices.tables import invoice_counts, invoices
 from invoiceport.partners.tables import api_keys, oauth_clients, oauth_tokens, partner_customers
 from invoiceport.platform.db import UTCDateTime, fetch
 
-Kind = Literal["api_key", "bearer"]
+Kind = Literal["api_key", "bearer", "key_or_bearer"]
+"""`key_or_bearer`: an API key or an OAuth token, whichever has the digest (the native API)."""
 Match = Literal["key", "number", "number_of_account"]
 
 
@@ -45,13 +47,15 @@ def credential(kind: Kind) -> Subquery:
     """The active credential with the digest `:secret_hash` (at most one row): an unrevoked API
     key, or an unexpired token (at `:now`) of an unrevoked client."""
     secret = bindparam("secret_hash", type_=String)
+    key = select(
+        api_keys.c.partner_id,
+        api_keys.c.key_hash.label("secret_hash"),
+        null().label("scopes"),
+        null().label("client_id"),
+    ).where(api_keys.c.key_hash == secret, api_keys.c.revoked_at.is_(None))
+    query: Any
     if kind == "api_key":
-        query = select(
-            api_keys.c.partner_id,
-            api_keys.c.key_hash.label("secret_hash"),
-            null().label("scopes"),
-            null().label("client_id"),
-        ).where(api_keys.c.key_hash == secret, api_keys.c.revoked_at.is_(None))
+        query = key
     else:
         query = (
             select(
@@ -67,7 +71,10 @@ def credential(kind: Kind) -> Subquery:
                 oauth_clients.c.revoked_at.is_(None),
             )
         )
-    return query.subquery("credential")
+        if kind == "key_or_bearer":
+            query = union_all(key, query)
+    subquery: Subquery = query.subquery("credential")
+    return subquery
 
 
 def _credential_columns(cred: Subquery, grant: bool) -> tuple[ColumnElement[Any], ...]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -35,7 +35,7 @@ Stamp = tuple[int, datetime]
 class Presented:
     """A credential as the client sent it."""
 
-    kind: Literal["api_key", "bearer"]
+    kind: repository.Kind
     secret: str
 
     def plausible(self) -> bool:
@@ -43,6 +43,8 @@ class Presented:
         rejects NUL bytes in text, so such values must never reach a query)."""
         if self.kind == "bearer":
             return 0 < len(self.secret) <= MAX_TOKEN
+        if self.kind == "key_or_bearer":
+            return 0 < len(self.secret) <= MAX_TOKEN and self.secret.isprintable()
         return plausible_secret(self.secret)
 
 
@@ -118,7 +120,7 @@ def _stored(row: Mapping[str, Any]) -> StoredInvoice:
 
 def _params(presented: Presented, now: datetime, account: str | None) -> dict[str, Any]:
     params: dict[str, Any] = {"secret_hash": credentials.digest(presented.secret)}
-    if presented.kind == "bearer":
+    if presented.kind != "api_key":
         params["now"] = now
     if account is not None:
         params["grant_account"] = account

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
+import orjson
 
 from tests.factories import invoice_doc
 from tests.oauth.support import Client, bearer, new_client, token_for
@@ -43,9 +44,11 @@ async def token_auth(
 
 
 async def load(admin: httpx.AsyncClient, *docs: dict[str, Any]) -> None:
-    for doc in docs:
-        response = await admin.post("/admin/v1/invoices", json=doc)
-        assert response.status_code in (200, 201), response.text
+    """Stored through the admin API's NDJSON load, in order (one batch)."""
+    body = b"\n".join(orjson.dumps(doc) for doc in docs)
+    response = await admin.post("/admin/v1/invoices/bulk", content=body)
+    assert response.status_code == 200, response.text
+    assert not response.json().get("rejected"), response.text
 
 
 def doc(number: str, customer: str = "C100", **overrides: Any) -> dict[str, Any]:

@@ -29,7 +29,7 @@ from pydantic import TypeAdapter, ValidationError
 from starlette.responses import Response
 
 from invoiceport import ratelimit
-from invoiceport.invoices.queries import Page
+from invoiceport.invoices.queries import Page, Slice
 from invoiceport.invoices.schemas import StoredInvoice
 from invoiceport.kit.cache import RenderCache
 from invoiceport.kit.dialect import ApiKey, Dialect, KeyOrBearer
@@ -96,6 +96,7 @@ class Found:
         page: Page | None = None,
         dated: date | None = None,
         stamp: tuple[int, datetime] | None = None,
+        slice: Slice | None = None,
     ) -> None:
         self.invoice = invoice
         self._body = body  # its view, cached: the document was not read again
@@ -104,6 +105,8 @@ class Found:
         """The page a `PageOf` lookup asked for (None when the partner is not granted)."""
         self.dated = dated
         """The invoice's date (an open order's: its order date), known without its document."""
+        self.slice = slice
+        """The invoices an `After` lookup asked for (None when the partner is not granted)."""
         self.stamp = stamp
         """The invoice's (version, updated_at), known without its document (conditional
         requests answer from it without rendering)."""
@@ -194,7 +197,8 @@ async def _access(request: Request, dialect: Dialect, read: Read | None) -> tupl
     stamp = found.unchanged
     if found.invoice is not None:
         stamp = (found.invoice.version, found.invoice.updated_at)
-    return found, Found(found.invoice, body, read, found.page, found.dated, stamp)
+    fetched = Found(found.invoice, body, read, found.page, found.dated, stamp, found.slice)
+    return found, fetched
 
 
 def render_cache(request: Request) -> RenderCache:

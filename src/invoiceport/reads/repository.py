@@ -31,9 +31,19 @@ from sqlalchemy import (
     true,
     union_all,
 )
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from invoiceport.invoices.repository import InvoiceQuery, count_scope, filtered, page_order
+from invoiceport.invoices.repository import (
+    STORED_COLUMNS,
+    InvoiceQuery,
+    count,
+    count_scope,
+    filtered,
+    page_order,
+    stored,
+    stored_count,
+)
+from invoiceport.invoices.schemas import StoredInvoice
 from invoiceport.invoices.tables import invoice_counts, invoices
 from invoiceport.partners.tables import api_keys, oauth_clients, oauth_tokens, partner_customers
 from invoiceport.platform.db import UTCDateTime, fetch
@@ -226,6 +236,24 @@ def page(
         .select_from(cred.outerjoin(found, true()))
         .order_by(*outer_order)
     )
+
+
+async def after(
+    conn: AsyncConnection, query: InvoiceQuery, after: int | None, limit: int
+) -> list[StoredInvoice]:
+    """Up to `limit` matches newest first by id, those below `after` when given."""
+    c = invoices.c
+    found = filtered(select(*STORED_COLUMNS), query)
+    if after is not None:
+        found = found.where(c.id < after)
+    result = await conn.execute(found.order_by(c.id.desc()).limit(limit))
+    return [stored(row) for row in result]
+
+
+async def total(conn: AsyncConnection, query: InvoiceQuery) -> int:
+    """The exact number of matches: the stored count where one answers, else counted."""
+    n = await stored_count(conn, query)
+    return await count(conn, query) if n is None else n
 
 
 async def rows(

@@ -73,3 +73,6 @@ invoice_counts = Table(
     Column("n", Integer, nullable=False),
     PrimaryKeyConstraint("scope", "environment", "account"),
 )
+
+# The native API's cursor pages: newest first by id within a customer (migration 0008).
+Index("ix_invoices_customer_id", invoices.c.environment, invoices.c.customer_number, invoices.c.id)

@@ -14,10 +14,16 @@ from fastapi import APIRouter
 from invoiceport import kit
 from invoiceport.dialects.native import events, invoices, listing
 from invoiceport.dialects.native.dialect import DIALECT
+from invoiceport.dialects.native.openapi import openapi_spec
+from invoiceport.platform.web import dump_json
 
 ROUTERS: tuple[APIRouter, ...] = (listing.router, invoices.router, events.router)
 
 
+SPEC_URL = "/v1/openapi.json"
+
+
 def install(app: Any) -> None:
     """Routes, the problem-details error shape under `/v1/`, the served spec."""
-    kit.install(app, DIALECT, *ROUTERS)
+    spec = kit.Spec(SPEC_URL, "invoiceport native API (/v1)", lambda: dump_json(openapi_spec()))
+    kit.install(app, DIALECT, *ROUTERS, spec=spec)

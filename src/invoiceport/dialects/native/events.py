@@ -9,8 +9,7 @@ document. `next_cursor` is always given: poll with it. A cursor older than the r
 
 from __future__ import annotations
 
-import base64
-import binascii
+import re
 from datetime import UTC, datetime, timedelta
 from urllib.parse import quote
 
@@ -19,6 +18,7 @@ from fastapi.responses import Response
 
 from invoiceport.dialects.native.errors import Problem, bad_parameter
 from invoiceport.dialects.native.http import JSON, environment_of, native_router, negotiate
+from invoiceport.dialects.native.params import base36
 from invoiceport.dialects.native.views import timestamp
 from invoiceport.kit import Caller
 from invoiceport.kit.params import whole_number
@@ -31,25 +31,24 @@ router = native_router()
 MAX_LIMIT = 1000
 DEFAULT_LIMIT = 100
 KNOWN = frozenset({"after", "limit", "types"})
+MAX_MILLIS = 253_402_300_799_000  # 9999-12-31T23:59:59Z
+
+
+EVENT_CURSOR = re.compile(r"([0-9a-z]{1,12})\.([0-9a-z]{1,9})")
 
 
 def encode(event_id: int, at: datetime) -> str:
-    raw = f"{event_id}.{int(at.timestamp() * 1000)}".encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    """An event's position and time: `<id>.<Unix milliseconds>`, both base 36."""
+    return f"{base36(event_id)}.{base36(int(at.timestamp() * 1000))}"
 
 
 def decode(raw: str) -> tuple[int, datetime]:
-    try:
-        if len(raw) > 64:
-            raise ValueError(raw)
-        text = base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)).decode()
-        event_id, _, millis = text.partition(".")
-        if not (event_id.isdigit() and millis.isdigit() and len(event_id) <= 18):
-            raise ValueError(raw)
-        return int(event_id), datetime.fromtimestamp(int(millis) / 1000, UTC)
-    except (ValueError, binascii.Error, UnicodeDecodeError, OverflowError, OSError):
+    match = EVENT_CURSOR.fullmatch(raw)
+    if match is None:
         detail = "not a cursor of this feed (use an event's id or next_cursor as is, or now)"
-        raise bad_parameter("after", detail) from None
+        raise bad_parameter("after", detail)
+    millis = min(int(match.group(2), 36), MAX_MILLIS)
+    return int(match.group(1), 36), datetime.fromtimestamp(millis / 1000, UTC)
 
 
 def _params(request: Request) -> dict[str, str]:
@@ -59,6 +58,8 @@ def _params(request: Request) -> dict[str, str]:
             raise bad_parameter(name[:64], "unknown parameter; known: after, limit, types")
         if name in values:
             raise bad_parameter(name, "given more than once")
+        if value == "":
+            raise bad_parameter(name, "must not be empty (leave the parameter out instead)")
         values[name] = value
     return values
 

@@ -54,7 +54,7 @@ from load import (
     wrk,
 )
 from machine import load_average, versions
-from scenarios import Scenario, scenarios
+from scenarios import FEED_EVENTS, Scenario, scenarios
 
 SEED_SPEC = ROOT / "tests" / "contracts" / "scansource-invoice-openapi.yml"
 # Prism at its fastest: request logging at "warn" (its default "info" logs every request).
@@ -95,6 +95,7 @@ def setup_partner(url: str) -> tuple[str, str, str]:
     name = f"bench {datetime.now(UTC):%Y-%m-%d %H:%M:%S}"
     partner = cli(url, "partner", "create", name, *grants).split()[-1]
     key = printed(cli(url, "partner", "add-key", partner), "key")
+    ensure_events(url)
     client = cli(url, "partner", "add-client", partner)
 
     # What autovacuum would do within a minute or two of these inserts on a running system: the
@@ -108,6 +109,31 @@ def setup_partner(url: str) -> tuple[str, str, str]:
 
     asyncio.run(vacuum())
     return key, printed(client, "client_id"), printed(client, "client_secret")
+
+
+def ensure_events(url: str, wanted: int = FEED_EVENTS) -> None:
+    """The change feed's scenario reads outbox events, which the COPY-built dataset has none of:
+    `wanted` events of the big customer's first invoices, added once (the bench database only)."""
+
+    async def run() -> None:
+        conn = await asyncpg.connect(url)
+        try:
+            have = await conn.fetchval("SELECT count(*) FROM webhook_events")
+            if have >= wanted:
+                return
+            await conn.execute(
+                "INSERT INTO webhook_events (message_id, event_type, environment,"
+                " customer_number, bill_to_account, invoice_number, version, payload, created_at)"
+                " SELECT 'msg_bench_' || id, 'invoice.created', environment, customer_number,"
+                " bill_to_account, invoice_number, version, '{}', now() FROM invoices"
+                " WHERE environment = 'production' AND customer_number = $1 ORDER BY id LIMIT $2",
+                dataset.BIG_CUSTOMER,
+                wanted - have,
+            )
+        finally:
+            await conn.close()
+
+    asyncio.run(run())
 
 
 def token(client_id: str, secret: str, scope: str | None = None) -> str:

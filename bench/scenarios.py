@@ -221,6 +221,45 @@ def _pages(total: int) -> list[Scenario]:
     ]
 
 
+FEED_PAGE = 1_000  # issue 15: the change feed at 1,000 events a page
+FEED_EVENTS = 5_000  # events run.ensure_events puts in the outbox for it
+
+
+def _native(sample: list[tuple[str, str]]) -> list[Scenario]:
+    """The native API (issue 15): detail, first page, a feed page of 1,000 events."""
+    big = dataset.BIG_CUSTOMER
+    return [
+        Scenario(
+            "native.detail",
+            "native /v1 detail",
+            "app",
+            [f"/v1/invoices/{c}/{n}" for c, n in sample],
+            credential="api_key",
+            floor="floor.detail",
+            at_least=DETAIL_TARGET,
+        ),
+        Scenario(
+            "native.list.first",
+            "native /v1 list page 1 (200k customer)",
+            "app",
+            # newest first by id, not by date: the floor's rows are not the same rows
+            [f"/v1/invoices?customer_number={big}&limit={PAGE_ROWS}"],
+            credential="api_key",
+            floor="floor.page.customer",
+            at_least=PAGE_TARGET,
+        ),
+        Scenario(
+            "native.feed",
+            f"native /v1 change feed, {FEED_PAGE:,} events a page",
+            "app",
+            [f"/v1/events?limit={FEED_PAGE}"],
+            credential="api_key",
+            floor="floor.page.customer",
+            at_least=PAGE_TARGET,
+        ),
+    ]
+
+
 def scenarios(total: int) -> list[Scenario]:
     """Floors first (the app's ratios are known while it runs, for --profile), then Prism, then
     invoiceport's routes."""
@@ -233,4 +272,10 @@ def scenarios(total: int) -> list[Scenario]:
         credential="api_key",
         floor="floor.detail",
     )
-    return [*_floors(sample), prism, *_details(sample, total), *_pages(total)]
+    return [
+        *_floors(sample),
+        prism,
+        *_details(sample, total),
+        *_pages(total),
+        *_native(sample),
+    ]

@@ -88,7 +88,12 @@ EXTRA_QUERY = {
     "/admin/v1/invoices": ["verify_totals"],
     "/admin/v1/invoices/bulk": ["verify_totals"],
 }
-VALID_PATH = {"customerNumber": GRANTED, "billToAccount": GRANTED, "environment": "production"}
+VALID_PATH = {
+    "customerNumber": GRANTED,
+    "billToAccount": GRANTED,
+    "environment": "production",
+    "customer_number": GRANTED,  # the native API (/v1/)
+}
 
 
 def _deep(depth: int) -> bytes:
@@ -182,7 +187,12 @@ async def test_hostile_corpus_on_every_route(
     assert len(routes) >= 40  # the enumeration itself works
     specs = [
         (await http.get(url)).json()
-        for url in ("/scansource/openapi.json", "/abcsupply/openapi.json", "/ingram/openapi.json")
+        for url in (
+            "/scansource/openapi.json",
+            "/abcsupply/openapi.json",
+            "/ingram/openapi.json",
+            "/v1/openapi.json",
+        )
     ]
     tally = Tally(Counter(), [])
     limit = app.state.context.settings.max_body_bytes

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from invoiceport.invoices.schemas import CanonicalInvoice, StoredInvoice
 from invoiceport.invoices.tables import LineValue, document_text, invoice_counts, invoices
+from invoiceport.partners.tables import partner_customers
 
 Key = tuple[str, str, str]
 """(environment, customer_number, invoice_number)"""
@@ -32,13 +33,18 @@ class ExistingRow:
     bill_to_account: str
 
 
-_STORED_COLUMNS = (
+STORED_COLUMNS = _STORED_COLUMNS = (
     invoices.c.id,
     invoices.c.document,
     invoices.c.version,
     invoices.c.created_at,
     invoices.c.updated_at,
 )
+
+
+def stored(row: Any) -> StoredInvoice:
+    """A row of `STORED_COLUMNS` as a stored invoice."""
+    return _stored(row)
 
 
 def _stored(row: Any) -> StoredInvoice:
@@ -314,6 +320,11 @@ class InvoiceQuery:
     delivery_number: str | None = None
     special_bid_number: str | None = None
     serial_number: str | None = None
+    """A serial number on one of the lines."""
+    updated_from: datetime | None = None
+    updated_to: datetime | None = None
+    granted_to: int | None = None
+    """Every customer number and bill-to account granted to this partner (beside the above)."""
 
 
 def filtered(query: Select[Any], q: InvoiceQuery) -> Select[Any]:
@@ -325,6 +336,10 @@ def filtered(query: Select[Any], q: InvoiceQuery) -> Select[Any]:
         scopes.append(c.customer_number.in_(q.customer_numbers))
     if q.bill_to_accounts:
         scopes.append(c.bill_to_account.in_(q.bill_to_accounts))
+    if q.granted_to is not None:
+        grants = partner_customers.c
+        mine = select(grants.customer_number).where(grants.partner_id == q.granted_to)
+        scopes += [c.customer_number.in_(mine), c.bill_to_account.in_(mine)]
     if not scopes:
         raise ValueError("an invoice query must be scoped to customers or bill-to accounts")
     query = query.where(or_(*scopes))
@@ -348,6 +363,10 @@ def filtered(query: Select[Any], q: InvoiceQuery) -> Select[Any]:
         query = query.where(c.document_type == q.document_type)
     if q.dated_from is not None:
         query = query.where(dated_from(q.dated_from))
+    if q.updated_from is not None:
+        query = query.where(c.updated_at >= q.updated_from)
+    if q.updated_to is not None:
+        query = query.where(c.updated_at <= q.updated_to)
     return _document_filters(query, q)
 
 

@@ -81,6 +81,9 @@ invoice_counts = Table(
     PrimaryKeyConstraint("scope", "environment", "account"),
 )
 
+# The native API's cursor pages: newest first by id within a customer (migration 0008).
+Index("ix_invoices_customer_id", invoices.c.environment, invoices.c.customer_number, invoices.c.id)
+
 
 # --- matching inside the stored document ------------------------------------------------------
 # Some filters (Ingram's invoice search v6: due dates, end-customer order, and the delivery,

@@ -8,9 +8,12 @@ from typing import Any
 
 def install(app: Any) -> None:
     """The token endpoint and its spec (imported here: `bearer` and `tokens` stay light)."""
+    from invoiceport.oauth import azure, okta
     from invoiceport.oauth.endpoints import install as install_endpoints
 
     install_endpoints(app)
+    okta.install(app)  # POST /oauth2/{authorizationServerId}/v1/token
+    azure.install(app)  # POST /{tenant}/oauth2/v2.0/token
 
 
 __all__ = ["install"]

@@ -2,7 +2,7 @@
 
 Partner A is granted ABC bill-to account 2011865 and ScanSource customer C100, and holds an
 OAuth client with every scope plus a subscription key; partner B is granted C200 only. The
-module's tests share the server and its data (they only read, or add what they name).
+package's tests share the server and its data (they only read, or add what they name).
 """
 
 from __future__ import annotations
@@ -109,7 +109,7 @@ def new_client(world: World, partner: Creds, scopes: list[str]) -> tuple[str, st
     return issued.json()["client_id"], issued.json()["client_secret"]
 
 
-@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+@pytest.fixture(scope="package", params=["sqlite", "postgresql"])
 def world(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[World]:

@@ -138,9 +138,9 @@ def _detail_read(request: Request) -> Read | None:
     try:
         query = _query(request)
         customer = params.required(query, "customerNumber")
-        number = params.required(query, "invoiceNumber")
     except ApiError:
         return None
+    number = query.get("invoiceNumber", "")
     if not (can_be_key(customer) and can_be_key(number)):
         return Read(account=customer)
     lookup = ByKey(seed_params.ENVIRONMENT, customer, number)

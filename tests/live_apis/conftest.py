@@ -37,6 +37,8 @@ class World:
     base: str
     a: Creds
     b: Creds
+    url: str = ""
+    """The server's database (the webhook worker runs in the test process)."""
 
     def admin(self) -> httpx.Client:
         headers = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
@@ -120,11 +122,11 @@ def world(
     else:
         url = request.getfixturevalue("postgres_database")
         _truncate(url)
-    with live_server(url, admin_token=ADMIN_TOKEN) as base:
+    with live_server(url, admin_token=ADMIN_TOKEN, webhook_allow_private="true") as base:
         with World(base, None, None).admin() as admin:  # type: ignore[arg-type]
             a = _partner(admin, "Partner A", [ABC_ACCOUNT, "C100"])
             b = _partner(admin, "Partner B", ["C200"])
             for doc in [abc_invoice(), *scansource_invoices()]:
                 stored = admin.post("/admin/v1/invoices", json=doc)
                 assert stored.status_code in (200, 201), stored.text
-        yield World(base, a, b)
+        yield World(base, a, b, url)

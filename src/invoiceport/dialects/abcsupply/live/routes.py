@@ -85,14 +85,16 @@ def openapi() -> dict[str, Any]:
     """The live generation's OpenAPI document: its routes, their scopes, the token URLs."""
     from fastapi.openapi.utils import get_openapi
 
+    from invoiceport.dialects.abcsupply.live.notifications import router as notifications
+
     spec = get_openapi(
         title="ABC Supply live API (invoiceport)",
         version=__version__,
         description=(
-            "Invoice by id and PDF as ABC Supply's live API serves them. "
+            "Invoice by id, PDF and notification webhooks as ABC Supply's live API serves them. "
             "Tokens: POST /oauth2/{authorizationServerId}/v1/token (client credentials)."
         ),
-        routes=[*by_id_router.routes, *pdf_router.routes],
+        routes=[*by_id_router.routes, *pdf_router.routes, *notifications.routes],
     )
     spec["components"].setdefault("securitySchemes", {})["oauth2"] = {
         "type": "oauth2",
@@ -102,16 +104,22 @@ def openapi() -> dict[str, Any]:
                 "scopes": {
                     "invoice.read": "Read invoices and their PDFs",
                     "invoice.history.read": "Read invoice history (accepted by id)",
+                    "invoice.webhooks.manage": "Manage notification webhooks",
                 },
             }
         },
     }
-    for operations in spec["paths"].values():
+    for path, operations in spec["paths"].items():
+        scope = "invoice.webhooks.manage" if "/webhooks" in path else "invoice.read"
         for operation in operations.values():
-            operation["security"] = [{"oauth2": ["invoice.read"]}]
+            operation["security"] = [{"oauth2": [scope]}]
     return spec
 
 
 def install(app: Any) -> None:
+    from invoiceport.dialects.abcsupply.live.dialect import NOTIFICATIONS
+    from invoiceport.dialects.abcsupply.live.notifications import router as notifications
+
     spec = kit.Spec(SPEC_URL, "ABC Supply (live API)", lambda: seed_views.dumps(openapi()))
     kit.install(app, BY_ID, by_id_router, pdf_router, spec=spec)
+    kit.install(app, NOTIFICATIONS, notifications)

@@ -122,7 +122,8 @@ def world(
     else:
         url = request.getfixturevalue("postgres_database")
         _truncate(url)
-    with live_server(url, admin_token=ADMIN_TOKEN, webhook_allow_private="true") as base:
+    settings = {"admin_token": ADMIN_TOKEN, "webhook_allow_private": "true"}
+    with live_server(url, timeout=120, **settings) as base:
         with World(base, None, None).admin() as admin:  # type: ignore[arg-type]
             a = _partner(admin, "Partner A", [ABC_ACCOUNT, "C100"])
             b = _partner(admin, "Partner B", ["C200"])

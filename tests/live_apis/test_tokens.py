@@ -117,3 +117,18 @@ def test_azure_named_scopes_and_invalid_scope(world: World) -> None:
     assert (refused.status_code, refused.json()["error"]) == (400, "invalid_scope")
     wrong = httpx.post(world.base + AZURE, data={**form, "client_secret": "nope"})
     assert (wrong.status_code, wrong.json()["error"]) == (401, "invalid_client")
+
+
+def test_docs_lists_every_new_served_spec(world: World) -> None:
+    script = httpx.get(world.base + "/docs/swagger-initializer.js").text
+    for url, title in (
+        ("/abcsupply/live/openapi.json", "ABC Supply live API (invoiceport)"),
+        (
+            "/scansource/scsc/openapi.json",
+            "ScanSource Invoice API (current generation) (invoiceport)",
+        ),
+        ("/oauth2/openapi.json", "invoiceport OAuth 2.0 token endpoints (Okta and Azure AD paths)"),
+    ):
+        assert f'"url": "{url}"' in script
+        spec = httpx.get(world.base + url).json()
+        assert spec["openapi"].startswith("3.") and spec["info"]["title"] == title

@@ -63,7 +63,7 @@ def _start(folder: Path, world: World, spec: str, headers: list[str], config: st
     command += [world.base + spec, "--url", world.base, "--mode", "all"]
     for header in headers:
         command += ["--header", header]
-    command += ["--max-examples", str(share(15, 100)), "--seed", SEED]
+    command += ["--max-examples", str(share(10, 100)), "--seed", SEED]
     command += ["--generation-database", "none", "--report", "json"]
     command += ["--report-json-path", str(folder / "report.json"), "--no-color"]
     process = subprocess.Popen(

@@ -293,6 +293,12 @@ def _serve(step: HttpStep, server: str, group: list[Scenario]) -> None:
             step.credentials["token"] = {"Authorization": f"Bearer {token(*step.client)}"}
             abc = token(*step.client, scope="invoice.history.read")
             step.credentials["abc_token"] = {"Authorization": f"Bearer {abc}"}
+            live = token(*step.client, scope="invoice.read")
+            step.credentials["abc_live_token"] = {"Authorization": f"Bearer {live}"}
+            step.credentials["key_and_token"] = {
+                **step.credentials["api_key"],
+                **step.credentials["token"],
+            }
         for sc in group:
             sc.headers = {**step.credentials.get(sc.credential, {}), **sc.headers}
             if server == "app":

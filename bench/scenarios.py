@@ -37,7 +37,8 @@ class Scenario:
     server: str  # "app", "floor" or "prism"
     paths: list[str]
     headers: dict[str, str] = field(default_factory=dict)
-    credential: str = ""  # for "app": "api_key", "token" or "abc_token" (filled in by run.py)
+    credential: str = ""  # for "app": "api_key", "token", "abc_token", "abc_live_token" or
+    # "key_and_token" (filled in by run.py)
     floor: str = ""  # the key of the floor scenario its ratio is to
     at_least: float | None = None  # the target for that ratio, if it has one
     rows_scope: str = ""  # a first page: the floor's scope whose rows it must return
@@ -149,6 +150,24 @@ def _details(sample: list[tuple[str, str]], total: int) -> list[Scenario]:
             "app",
             [f"/api/invoice/v1/invoices/{n}" for _, n in sample],
             credential="abc_token",
+            floor="floor.detail",
+            at_least=DETAIL_TARGET,
+        ),
+        Scenario(
+            "abc.live.detail",
+            "ABC Supply live invoice by id (/invoices/id/)",
+            "app",
+            [f"/api/invoice/v1/invoices/id/{n}" for _, n in sample],
+            credential="abc_live_token",
+            floor="floor.detail",
+            at_least=DETAIL_TARGET,
+        ),
+        Scenario(
+            "scsc.detail",
+            "ScanSource /scsc detail (key and token)",
+            "app",
+            [f"/scsc/invoice/v1/detail?customerNumber={c}&InvoiceNumber={n}" for c, n in sample],
+            credential="key_and_token",
             floor="floor.detail",
             at_least=DETAIL_TARGET,
         ),

@@ -19,6 +19,8 @@ from starlette.requests import ClientDisconnect
 
 from invoiceport import __version__, oauth, ratelimit
 from invoiceport.dialects import abcsupply, ingram, native, scansource
+from invoiceport.dialects.abcsupply import live as abcsupply_live
+from invoiceport.dialects.scansource import live as scansource_live
 from invoiceport.invoices.validation import format_path
 from invoiceport.kit import RenderCache
 from invoiceport.partners.service import CredentialNotFound, PartnerNotFound
@@ -120,6 +122,8 @@ def _add_dialects(app: FastAPI) -> None:
     ingram.install(app)
     scansource.install(app)
     abcsupply.install(app)
+    abcsupply_live.install(app)
+    scansource_live.install(app)
     native.install(app)
 
 

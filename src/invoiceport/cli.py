@@ -255,6 +255,7 @@ def worker(
     from invoiceport.ops.migrate import upgrade
     from invoiceport.webhooks.worker import serve_forever
 
+    _register_webhook_payloads()  # the body of v2 notification deliveries
     settings = _settings()
     if concurrency is not None:
         settings = settings.model_copy(update={"webhook_concurrency": concurrency})

@@ -65,6 +65,11 @@ class Credentials:
             return {"Authorization": f"Bearer {ADMIN_TOKEN}"}
         if re.match(r"/api/invoice/(summary|list|detail|pdf)/", path):
             return {"Ocp-Apim-Subscription-Key": self.api_key}
+        if path.startswith("/scsc/"):  # ScanSource's current generation takes both
+            return {
+                "Ocp-Apim-Subscription-Key": self.api_key,
+                "Authorization": f"Bearer {self.token}",
+            }
         return {"Authorization": f"Bearer {self.token}"}
 
 

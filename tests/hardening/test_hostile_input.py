@@ -192,6 +192,9 @@ async def test_hostile_corpus_on_every_route(
             "/abcsupply/openapi.json",
             "/ingram/openapi.json",
             "/v1/openapi.json",
+            "/scansource/scsc/openapi.json",
+            "/abcsupply/live/openapi.json",
+            "/oauth2/openapi.json",
         )
     ]
     tally = Tally(Counter(), [])

@@ -29,6 +29,8 @@ class Bearer:
     """An OAuth 2.0 access token (`Authorization: Bearer ...`), optionally with a scope."""
 
     scope: str | None = None
+    also: tuple[str, ...] = ()
+    """Further scopes any one of which is accepted instead of `scope` (a 403 names `scope`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +43,19 @@ class KeyOrBearer:
     scope: str | None = None
 
 
-Credential = ApiKey | Bearer | KeyOrBearer
+@dataclass(frozen=True, slots=True)
+class KeyAndBearer:
+    """A subscription key and an OAuth 2.0 access token, both required (ScanSource's current
+    generation). The key identifies the partner for the read; the token must be an active one
+    of the same partner (and carry `bearer.scope`, when set)."""
+
+    key: ApiKey
+    bearer: Bearer
+    without_bearer: str = "missing bearer token (Authorization: Bearer <token>)"
+    """The 401's message when the key is there and the token is not."""
+
+
+Credential = ApiKey | Bearer | KeyAndBearer | KeyOrBearer
 
 
 def _default_refusal(decision: Decision) -> ApiError:

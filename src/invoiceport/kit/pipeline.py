@@ -32,7 +32,7 @@ from invoiceport import ratelimit
 from invoiceport.invoices.queries import Page, Slice
 from invoiceport.invoices.schemas import StoredInvoice
 from invoiceport.kit.cache import RenderCache
-from invoiceport.kit.dialect import ApiKey, Dialect, KeyOrBearer
+from invoiceport.kit.dialect import ApiKey, Bearer, Dialect, KeyAndBearer, KeyOrBearer
 from invoiceport.oauth.bearer import REALM, AuthError, bearer_token, check_scope, unknown_token
 from invoiceport.partners.schemas import Principal
 from invoiceport.pdf import Letterhead
@@ -131,6 +131,8 @@ Fetched = Annotated[Found, Depends(fetched)]
 
 def _presented(request: Request, dialect: Dialect) -> Presented:
     credential = dialect.credential
+    if isinstance(credential, KeyAndBearer):
+        return _key_and_token(request, credential)[0]
     if isinstance(credential, ApiKey):
         key = request.headers.get(credential.header, "").strip()
         if not key:
@@ -149,14 +151,60 @@ def _presented(request: Request, dialect: Dialect) -> Presented:
                 f"or {credential.header}: <API key>"
             )
             raise ApiError(401, message, headers={"WWW-Authenticate": f'Bearer realm="{REALM}"'})
+    return Presented(kind, _token(request))
+
+
+def _token(request: Request) -> str:
     try:
-        return Presented(kind, bearer_token(request.headers.get("authorization")))
+        return bearer_token(request.headers.get("authorization"))
     except AuthError as exc:
         raise ApiError(exc.status_code, exc.message, headers=exc.headers) from None
 
 
+def _key_and_token(request: Request, credential: KeyAndBearer) -> tuple[Presented, Presented]:
+    """Both credentials, or a 401 naming what is missing (the key's refusal first)."""
+    key = request.headers.get(credential.key.header, "").strip()
+    has_token = bool(request.headers.get("authorization", "").strip())
+    if not key:
+        missing = credential.key.missing
+        if has_token:
+            raise missing
+        message = f"{missing.message} {credential.without_bearer}"
+        raise ApiError(401, message, missing.errors, missing.headers)
+    if not has_token:
+        raise ApiError(401, credential.without_bearer, headers=credential.key.missing.headers)
+    return Presented("api_key", key), Presented("bearer", _token(request))
+
+
+async def _second(request: Request, credential: KeyAndBearer, principal: Principal) -> Principal:
+    """The token of a key-and-token credential: an active one of the key's partner."""
+    ctx = context(request)
+    token = _key_and_token(request, credential)[1]
+    seconds = ctx.settings.db_timeout_seconds
+    found = await access(ctx.engine, token, now(request), seconds=seconds)
+    if found.principal is None or found.principal.partner_id != principal.partner_id:
+        raise _auth(unknown_token())
+    return found.principal
+
+
+def _auth(exc: AuthError) -> ApiError:
+    return ApiError(exc.status_code, exc.message, headers=exc.headers)
+
+
+def _check_scope(bearer: Bearer, principal: Principal) -> None:
+    """403 naming `bearer.scope` unless the token carries it or one of `bearer.also`."""
+    if bearer.scope is None or principal.scopes.intersection(bearer.also):
+        return
+    try:
+        check_scope(principal, bearer.scope)
+    except AuthError as exc:
+        raise _auth(exc) from None
+
+
 def _refused(dialect: Dialect) -> ApiError:
     credential = dialect.credential
+    if isinstance(credential, KeyAndBearer):
+        return credential.key.invalid
     if isinstance(credential, ApiKey):
         return credential.invalid
     exc = unknown_token()
@@ -185,15 +233,13 @@ async def _access(request: Request, dialect: Dialect, read: Read | None) -> tupl
     if found.principal is None:
         raise _refused(dialect)
     credential = dialect.credential
-    if (
-        not isinstance(credential, ApiKey)
-        and credential.scope is not None
-        and not (isinstance(credential, KeyOrBearer) and found.principal.client_id is None)
-    ):  # an API key (no OAuth client) of a KeyOrBearer dialect has every scope
-        try:
-            check_scope(found.principal, credential.scope)
-        except AuthError as exc:
-            raise ApiError(exc.status_code, exc.message, headers=exc.headers) from None
+    if isinstance(credential, KeyAndBearer):
+        _check_scope(credential.bearer, await _second(request, credential, found.principal))
+    elif isinstance(credential, Bearer):
+        _check_scope(credential, found.principal)
+    elif isinstance(credential, KeyOrBearer) and found.principal.client_id is not None:
+        # a token must carry the scope; an API key (no OAuth client) has every scope
+        _check_scope(Bearer(credential.scope), found.principal)
     stamp = found.unchanged
     if found.invoice is not None:
         stamp = (found.invoice.version, found.invoice.updated_at)

@@ -70,6 +70,7 @@ class DemoSummary:
         yield "  Ingram Micro's SDK (pip install xi-sdk-resellers): save as xi_demo.py, run it:"
         for line in sdk_snippet(base_url, self.client_id, self.client_secret):
             yield f"    {line}"
+        yield from self._live(base_url)
         if admin_token:
             yield (
                 f"  curl -s -H 'Authorization: Bearer {admin_token}' "
@@ -79,6 +80,34 @@ class DemoSummary:
                 f"  curl -s -H 'Authorization: Bearer {admin_token}' "
                 f"{base_url}/admin/v1/partners/{self.partner_id}"
             )
+
+    def _live(self, base_url: str) -> Iterator[str]:
+        """The live API generations: ABC Supply (Okta-style token) and ScanSource `/scsc`
+        (Azure-style token plus the subscription key)."""
+        pick = "| python3 -c 'import json,sys; print(json.load(sys.stdin)[\"access_token\"])')"
+        yield (
+            f"  ABC=$(curl -s -u {self.client_id}:{self.client_secret} -X POST "
+            f"'{base_url}/oauth2/default/v1/token?grant_type=client_credentials"
+            f"&scope=invoice.read' {pick}"
+        )
+        yield (
+            f'  curl -s -H "Authorization: Bearer $ABC" '
+            f"{base_url}/api/invoice/v1/invoices/id/20-12345-11"
+        )
+        yield (
+            f'  curl -s -o abc-invoice.pdf -H "Authorization: Bearer $ABC" '
+            f"{base_url}/api/invoice/v1/invoices/pdf/20-12345-11"
+        )
+        yield (
+            f"  SCSC=$(curl -s -d grant_type=client_credentials -d client_id={self.client_id} "
+            f"-d client_secret={self.client_secret} -d scope=https://scansource/invoice/.default "
+            f"{base_url}/scansourceb2c.onmicrosoft.com/oauth2/v2.0/token {pick}"
+        )
+        yield (
+            f"  curl -s -H 'Ocp-Apim-Subscription-Key: {self.api_key}' "
+            f'-H "Authorization: Bearer $SCSC" '
+            f"'{base_url}/scsc/invoice/v1/detail?customerNumber=20-123456&InvoiceNumber=20-12345-11'"
+        )
 
 
 async def load_demo(engine: AsyncEngine, seed: int, count: int, *, reset: bool) -> DemoSummary:

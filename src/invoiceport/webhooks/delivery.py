@@ -157,8 +157,10 @@ async def send(
     body: bytes,
     secrets: list[bytes],
     seconds: float,
+    authorization: str | None = None,
 ) -> Result:
-    """POST the signed body once; never raises for anything the receiver or network does."""
+    """POST the signed body once; never raises for anything the receiver or network does.
+    `authorization`: an `Authorization` header to send as well (notification endpoints)."""
     started = time.monotonic()
 
     def elapsed() -> int:
@@ -169,6 +171,8 @@ async def send(
         now = datetime.now(UTC)
         headers = signing.headers(secrets, message_id, int(now.timestamp()), body)
         headers["content-type"] = "application/json"
+        if authorization is not None:
+            headers["authorization"] = authorization
         async with asyncio.timeout(seconds):
             async with client.stream("POST", url, content=body, headers=headers) as response:
                 pass  # the body is never read: the status is the whole answer

@@ -129,6 +129,30 @@ def render_data(invoice: CanonicalInvoice) -> bytes:
     return data_renderer()(event_data(invoice))
 
 
+# --- the notification body, registered by a dialect ------------------------------------------
+
+NotificationRenderer = Callable[[bytes, str], bytes]
+"""(the stored payload, its webhook-id) -> the body of a `notification`-style delivery."""
+
+_notification: NotificationRenderer | None = None
+
+
+def register_notification_renderer(renderer: NotificationRenderer) -> None:
+    """Make `renderer` write the body of every `notification`-style delivery in this process
+    (ABC Supply's v2 notifications); the same rule as `register_data_renderer`."""
+    global _notification
+    if _notification is not None and _notification is not renderer:
+        raise ValueError(f"a notification renderer is already registered: {_notification!r}")
+    _notification = renderer
+
+
+def notification_body(payload: bytes, message_id: str) -> bytes:
+    """The body a `notification` endpoint receives for the event whose payload is `payload`."""
+    if _notification is None:
+        raise RendererMissing()
+    return _notification(payload, message_id)
+
+
 # --- the envelope ---------------------------------------------------------------------------------
 
 

@@ -18,6 +18,10 @@ EVENT_TYPES: tuple[EventType, ...] = (
     "creditmemo.updated",
 )
 MAX_URL_LENGTH = 2048
+NOTIFICATION = "notification"
+"""The delivery style of ABC Supply's v2 notification subscriptions: the secret in
+`Authorization`, the body from the registered notification renderer (`payloads`)."""
+MAX_NOTIFICATIONS_PER_CLIENT = 5
 DeliveryStatus = Literal["pending", "succeeded", "failed", "cancelled"]
 DELIVERY_STATUSES: tuple[DeliveryStatus, ...] = ("pending", "succeeded", "failed", "cancelled")
 
@@ -46,6 +50,9 @@ class Endpoint:
     created_at: datetime
     updated_at: datetime
     previous_secret_expires_at: datetime | None
+    style: str | None = None
+    """None: Standard Webhooks; `notification`: ABC's v2 notifications (`notifications.py`)."""
+    client_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,6 +23,8 @@ from invoiceport.settings import Settings
 from invoiceport.webhooks import payloads, repository, signing
 from invoiceport.webhooks.addresses import AddressRefused, parse_url, public_address
 from invoiceport.webhooks.schemas import (
+    MAX_NOTIFICATIONS_PER_CLIENT,
+    NOTIFICATION,
     Attempt,
     Delivery,
     Endpoint,
@@ -226,8 +228,15 @@ def _signing_key(settings: Settings) -> str | None:
 
 
 async def create_endpoint(
-    engine: AsyncEngine, settings: Settings, partner_id: int, request: EndpointCreate
+    engine: AsyncEngine,
+    settings: Settings,
+    partner_id: int,
+    request: EndpointCreate,
+    *,
+    style: str | None = None,
+    client_id: str | None = None,
 ) -> IssuedEndpoint:
+    """A new subscription; a `notification` one counts against its OAuth client's five."""
     await check_url(request.url, settings)
     key = _signing_key(settings)
     stored = signing.new_secret(key)
@@ -237,8 +246,20 @@ async def create_endpoint(
             raise WebhookRequestRefused(
                 f"a partner may have at most {MAX_ENDPOINTS_PER_PARTNER} webhooks", 409
             )
+        if style == NOTIFICATION and not await _below_client_limit(conn, client_id):
+            limit = MAX_NOTIFICATIONS_PER_CLIENT
+            message = f"an application may have at most {limit} notification webhooks"
+            raise WebhookRequestRefused(message + ": delete one first", 409)
         endpoint_id = await repository.insert_endpoint(
-            conn, partner_id, request.url, request.environment, events, stored, utcnow()
+            conn,
+            partner_id,
+            request.url,
+            request.environment,
+            events,
+            stored,
+            utcnow(),
+            style=style,
+            client_id=client_id,
         )
         endpoint = await repository.get_endpoint(conn, partner_id, endpoint_id)
     assert endpoint is not None
@@ -256,6 +277,13 @@ async def get_endpoint(engine: AsyncEngine, partner_id: int, endpoint_id: int) -
     if endpoint is None:
         raise EndpointNotFound(endpoint_id)
     return endpoint
+
+
+async def _below_client_limit(conn: AsyncConnection, client_id: str | None) -> bool:
+    if client_id is None:
+        return False
+    count = await repository.count_client_endpoints(conn, client_id, NOTIFICATION)
+    return count < MAX_NOTIFICATIONS_PER_CLIENT
 
 
 async def delete_endpoint(engine: AsyncEngine, partner_id: int, endpoint_id: int) -> None:

@@ -58,7 +58,12 @@ def secret_bytes(stored: StoredSecret, signing_key: str | None) -> bytes:
 
 def secret_text(stored: StoredSecret, signing_key: str | None) -> str:
     """The secret as shown to the partner once: `whsec_` + base64."""
-    return SECRET_PREFIX + base64.b64encode(secret_bytes(stored, signing_key)).decode()
+    return shown(secret_bytes(stored, signing_key))
+
+
+def shown(secret: bytes) -> str:
+    """The secret as the partner was shown it (`secret_text`), from its bytes."""
+    return SECRET_PREFIX + base64.b64encode(secret).decode()
 
 
 def signature(secret: bytes, message_id: str, timestamp: int, body: bytes) -> str:

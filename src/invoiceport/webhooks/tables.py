@@ -46,6 +46,9 @@ webhook_endpoints = Table(
     Column("failing_since", UTCDateTime),  # first failure since the last success
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
+    # NULL: Standard Webhooks; "notification": ABC's v2 notifications (secret in Authorization).
+    Column("style", String(16)),
+    Column("client_id", String(64)),  # the OAuth client that created it (v2: at most 5 each)
 )
 
 webhook_events = Table(

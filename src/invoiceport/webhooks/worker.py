@@ -28,8 +28,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from invoiceport.platform.db import utcnow, write_transaction
 from invoiceport.settings import Settings
-from invoiceport.webhooks import delivery, repository, service, signing
+from invoiceport.webhooks import delivery, payloads, repository, service, signing
 from invoiceport.webhooks.repository import Job
+from invoiceport.webhooks.schemas import NOTIFICATION
 
 log = logging.getLogger("invoiceport.webhooks")
 
@@ -231,13 +232,18 @@ class Worker:
         except signing.SigningKeyUnavailable as exc:
             return Finished(job, attempt_id, delivery.Result("failed", None, 0, str(exc)))
         try:
+            body, authorization = job.payload, None
+            if job.style == NOTIFICATION:  # the secret itself in Authorization, as ABC sends it
+                body = payloads.notification_body(job.payload, job.message_id)
+                authorization = signing.shown(keys[0])
             result = await delivery.send(
                 self._client,
                 url=job.url,
                 message_id=job.message_id,
-                body=job.payload,
+                body=body,
                 secrets=keys,
                 seconds=self.settings.webhook_timeout_seconds,
+                authorization=authorization,
             )
         except Exception as exc:  # a bug must cost one attempt, never the worker
             log.exception("webhook %s: unexpected error while sending", job.message_id)

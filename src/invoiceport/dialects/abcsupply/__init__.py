@@ -21,8 +21,11 @@ def install(app: FastAPI) -> None:
 
 
 def register_webhook_payloads() -> None:
-    """Every webhook event's `data` is this dialect's history item (docs/webhooks.md)."""
+    """Every webhook event's `data` is this dialect's history item, and the body of a v2
+    notification delivery is this dialect's too (docs/webhooks.md)."""
     from invoiceport.dialects.abcsupply.events import render_data
-    from invoiceport.webhooks.payloads import register_data_renderer
+    from invoiceport.dialects.abcsupply.live.notification_views import notification_body
+    from invoiceport.webhooks.payloads import register_data_renderer, register_notification_renderer
 
     register_data_renderer(render_data)
+    register_notification_renderer(notification_body)

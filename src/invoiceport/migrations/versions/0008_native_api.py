@@ -1,7 +1,7 @@
 """the native API: idempotency keys, and indexes for its cursor pages and change feed
 
 Revision ID: 0008
-Revises: 0006
+Revises: 0007
 
 `idempotency_keys` holds the admin API's `Idempotency-Key`s (one row per route and key: the
 request's fingerprint and its answer). The indexes serve `GET /v1/invoices` (newest first by id
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0008"
-down_revision: str | None = "0006"
+down_revision: str | None = "0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -17,6 +17,7 @@ from invoiceport.webhooks.repository.deliveries import (
     requeue_delivery,
 )
 from invoiceport.webhooks.repository.endpoints import (
+    count_client_endpoints,
     count_endpoints,
     delete_endpoint,
     disable_endpoint,
@@ -28,6 +29,7 @@ from invoiceport.webhooks.repository.endpoints import (
     list_endpoints,
     rotate_secret,
     stored_secret,
+    update_endpoint,
 )
 from invoiceport.webhooks.repository.feed import FeedRow, feed_head, feed_rows
 from invoiceport.webhooks.repository.outbox import (
@@ -67,6 +69,7 @@ __all__ = [
     "claim_due",
     "claim_undispatched",
     "copy_events",
+    "count_client_endpoints",
     "count_deliveries",
     "count_endpoints",
     "delete_endpoint",
@@ -97,4 +100,5 @@ __all__ = [
     "stored_secret",
     "subscribers",
     "undispatched_exist",
+    "update_endpoint",
 ]

@@ -32,6 +32,8 @@ def _endpoint(row: Any) -> Endpoint:
         created_at=row.created_at,
         updated_at=row.updated_at,
         previous_secret_expires_at=row.previous_secret_expires_at,
+        style=row.style,
+        client_id=row.client_id,
     )
 
 
@@ -43,9 +45,14 @@ async def insert_endpoint(
     events: Sequence[str],
     secret: StoredSecret,
     at: datetime,
+    *,
+    style: str | None = None,
+    client_id: str | None = None,
 ) -> int:
     result = await conn.execute(
         webhook_endpoints.insert().values(
+            style=style,
+            client_id=client_id,
             partner_id=partner_id,
             url=url,
             environment=environment,
@@ -65,6 +72,37 @@ async def insert_endpoint(
 async def count_endpoints(conn: AsyncConnection, partner_id: int) -> int:
     query = select(func.count()).select_from(webhook_endpoints).where(E.partner_id == partner_id)
     return int((await conn.execute(query)).scalar_one())
+
+
+async def count_client_endpoints(conn: AsyncConnection, client_id: str, style: str) -> int:
+    query = (
+        select(func.count())
+        .select_from(webhook_endpoints)
+        .where(E.client_id == client_id, E.style == style)
+    )
+    return int((await conn.execute(query)).scalar_one())
+
+
+async def update_endpoint(
+    conn: AsyncConnection,
+    partner_id: int,
+    endpoint_id: int,
+    at: datetime,
+    *,
+    url: str | None = None,
+    events: Sequence[str] | None = None,
+) -> bool:
+    values: dict[str, Any] = {"updated_at": at}
+    if url is not None:
+        values["url"] = url
+    if events is not None:
+        values["event_types"] = " ".join(events)
+    result = await conn.execute(
+        update(webhook_endpoints)
+        .where(E.id == endpoint_id, E.partner_id == partner_id)
+        .values(**values)
+    )
+    return result.rowcount > 0
 
 
 async def get_endpoint(conn: AsyncConnection, partner_id: int, endpoint_id: int) -> Endpoint | None:

@@ -67,6 +67,7 @@ class Job:
     secret: StoredSecret
     previous_secret: StoredSecret | None
     previous_expires_at: datetime | None
+    style: str | None = None
 
 
 async def jobs(conn: AsyncConnection, delivery_ids: Sequence[int]) -> list[Job]:
@@ -93,6 +94,7 @@ async def jobs(conn: AsyncConnection, delivery_ids: Sequence[int]) -> list[Job]:
             E.previous_secret_seed,
             E.previous_secret_key_id,
             E.previous_secret_expires_at,
+            E.style,
             V.message_id,
             V.payload,
             granted,
@@ -119,6 +121,7 @@ async def jobs(conn: AsyncConnection, delivery_ids: Sequence[int]) -> list[Job]:
                 else None
             ),
             previous_expires_at=r.previous_secret_expires_at,
+            style=r.style,
         )
         for r in (await conn.execute(query)).all()
     ]

@@ -284,9 +284,12 @@ def _validated(model: type[Model], what: str, **values: Any) -> Model:
 
 
 def _partner_call(work: Callable[[AsyncEngine], Awaitable[T]]) -> T:
+    """Migrate the database (as every command that touches it does), then `work`."""
+    from invoiceport.ops.migrate import upgrade
     from invoiceport.partners.service import CredentialNotFound, PartnerNotFound
 
     async def call(engine: AsyncEngine) -> T:
+        await upgrade(engine)
         return await work(engine)
 
     try:
@@ -326,10 +329,46 @@ def partner_list() -> None:
 def partner_grant(partner_id: PartnerId, customer_numbers: list[str]) -> None:
     """Grant customer numbers to a partner."""
     from invoiceport.partners.schemas import CustomerGrant
-    from invoiceport.partners.service import grant
+    from invoiceport.partners.service import grant_customers
 
     request = _validated(CustomerGrant, "grant", customer_numbers=customer_numbers)
-    _partner_call(lambda engine: grant(engine, partner_id, request.customer_numbers))
+    _partner_call(lambda engine: grant_customers(engine, partner_id, request.customer_numbers))
+
+
+@partner_app.command("revoke")
+def partner_revoke(partner_id: PartnerId, customer_numbers: list[str]) -> None:
+    """Take customer numbers away from a partner (numbers not granted are ignored)."""
+    from invoiceport.partners.schemas import CustomerGrant
+    from invoiceport.partners.service import revoke_customers
+
+    request = _validated(CustomerGrant, "grant", customer_numbers=customer_numbers)
+    _partner_call(lambda engine: revoke_customers(engine, partner_id, request.customer_numbers))
+
+
+@partner_app.command("rename")
+def partner_rename(partner_id: PartnerId, name: str) -> None:
+    """Rename a partner."""
+    from invoiceport.partners.schemas import PartnerRename
+    from invoiceport.partners.service import rename_partner
+
+    request = _validated(PartnerRename, "partner", name=name)
+    _partner_call(lambda engine: rename_partner(engine, partner_id, request.name))
+
+
+@partner_app.command("delete")
+def partner_delete(
+    partner_id: PartnerId,
+    yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation")] = False,
+) -> None:
+    """Delete a partner with its grants, credentials and webhook subscriptions."""
+    from invoiceport.partners.service import delete_partner
+
+    if not yes:
+        if not sys.stdin.isatty():
+            raise CliError("not deleted: add --yes when there is no terminal to ask on")
+        if not typer.confirm(f"Delete partner {partner_id}, its credentials and webhooks?"):
+            raise CliError("not deleted", code=1)
+    _partner_call(lambda engine: delete_partner(engine, partner_id))
 
 
 @partner_app.command("add-key")
@@ -366,7 +405,14 @@ def partner_add_client(
 @partner_app.command("revoke-client")
 def partner_revoke_client(partner_id: PartnerId, client_id: str) -> None:
     """Revoke an OAuth client."""
+    from invoiceport.partners.schemas import CLIENT_ID_MAX_LENGTH
     from invoiceport.partners.service import revoke_oauth_client
+
+    if len(client_id) > CLIENT_ID_MAX_LENGTH:  # the admin API's bound on the same path value
+        raise CliError(
+            f"invalid client id: at most {CLIENT_ID_MAX_LENGTH} characters (this one has "
+            f"{len(client_id)})"
+        )
 
     _partner_call(lambda engine: revoke_oauth_client(engine, partner_id, client_id))
 

@@ -18,7 +18,12 @@ from pydantic.json_schema import models_json_schema
 
 from invoiceport.invoices.schemas import CanonicalInvoice
 from invoiceport.invoices.textchecks import LOOKALIKE_CHARS
-from invoiceport.partners.schemas import OAuthClientCreate, PartnerCreate
+from invoiceport.partners.schemas import (
+    CustomerGrant,
+    OAuthClientCreate,
+    PartnerCreate,
+    PartnerRename,
+)
 from invoiceport.platform.docs_ui import register_spec
 from invoiceport.platform.web import JSONBytesResponse
 
@@ -45,8 +50,12 @@ BODY_ERRORS = {
 BODIES = {
     "/admin/v1/invoices": "CanonicalInvoice",
     "/admin/v1/partners": "PartnerCreate",
+    "/admin/v1/partners/{partner_id}": "PartnerRename",
+    "/admin/v1/partners/{partner_id}/customers": "CustomerGrant",
+    "/admin/v1/partners/{partner_id}/customers/revoke": "CustomerGrant",
     "/admin/v1/partners/{partner_id}/oauth-clients": "OAuthClientCreate",
 }
+MODELS = (CanonicalInvoice, PartnerCreate, PartnerRename, CustomerGrant, OAuthClientCreate)
 # What `invoices.schemas.KeyPart` accepts: 1-64 characters, not only dots, no slash, no control,
 # invisible or separator character (LOOKALIKE_CHARS), no white space at either end; or an integer
 # (ERPs send numbers; stored as their decimal text).
@@ -83,12 +92,13 @@ def build_spec(app: FastAPI) -> dict[str, Any]:
     """The admin paths of the app's own document, completed as described above."""
     full = copy.deepcopy(app.openapi())
     _, schemas = models_json_schema(
-        [(m, "validation") for m in (CanonicalInvoice, PartnerCreate, OAuthClientCreate)],
+        [(m, "validation") for m in MODELS],
         ref_template="#/components/schemas/{model}",
     )
     components = dict(schemas.get("$defs", {}))
     components["Error"] = ERROR_SCHEMA
-    components["PartnerCreate"]["properties"]["customer_numbers"]["items"] = KEY_PART
+    for model in ("PartnerCreate", "CustomerGrant"):
+        components[model]["properties"]["customer_numbers"]["items"] = KEY_PART
     paths = {p: ops for p, ops in full["paths"].items() if p.startswith(PREFIX)}
     for path, operations in paths.items():
         for method, operation in operations.items():
@@ -97,7 +107,7 @@ def build_spec(app: FastAPI) -> dict[str, Any]:
             responses.pop("422", None)
             for status, description in ERRORS.items():
                 responses[status] = _error(description)
-            if method != "post":
+            if method not in ("post", "patch"):
                 continue
             for status, description in BODY_ERRORS.items():
                 responses[status] = _error(description)

@@ -1,4 +1,4 @@
-"""Admin API partner management beyond DESIGN.md's contract (issue 17): grant and revoke
+"""Admin API partner management beyond the stable contract (issue 17): grant and revoke
 customers, rename and delete partners. Each change is checked where it matters: through a
 partner's real credential on a dialect route, on both databases."""
 

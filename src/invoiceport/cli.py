@@ -7,6 +7,7 @@ an unreachable database) end in one `error: ...` line and a non-zero exit, never
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import sys
 from collections.abc import Awaitable, Callable, Coroutine
@@ -166,6 +167,11 @@ def serve(
 
     settings = _settings()
     _configure_logging(settings)
+    if settings.admin_token is None or not settings.admin_token.get_secret_value():
+        # Said once here, not by each of the --workers processes.
+        logging.getLogger("invoiceport").warning(
+            "INVOICEPORT_ADMIN_TOKEN is not set: the admin API (/admin/v1: ingest, partners) is off"
+        )
     _run(settings, upgrade)
     uvicorn.run(
         "invoiceport.app:create_app",
@@ -241,8 +247,21 @@ def demo(
     _register_webhook_payloads()
     summary = _run(settings, lambda engine: load_demo(engine, seed, invoices, reset=reset))
     admin_token = settings.admin_token.get_secret_value() if settings.admin_token else None
-    for line in summary.describe(base_url, admin_token):
+    for line in summary.describe(base_url, admin_token, _worker_command(settings)):
         out.print(line, markup=False)
+
+
+def _worker_command(settings: Settings) -> str:
+    """How to start a webhook worker on the same database (a demo's receivers are local)."""
+    import shlex
+
+    program = Path(sys.argv[0])
+    program = program if program.name == "invoiceport" else Path("invoiceport")
+    database = shlex.quote(_safe_url(settings.database_url))
+    return (
+        f"INVOICEPORT_DATABASE_URL={database} INVOICEPORT_WEBHOOK_ALLOW_PRIVATE=true "
+        f"{shlex.quote(str(program))} worker"
+    )
 
 
 @app.command()

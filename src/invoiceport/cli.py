@@ -22,7 +22,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from invoiceport import __version__
-from invoiceport.ops.imports import ImportFileError, import_file
+from invoiceport.ops.imports import UNITS, ImportFileError, file_kind, import_file
 from invoiceport.platform import logs
 from invoiceport.platform.db import create_engine
 from invoiceport.settings import Settings
@@ -189,7 +189,10 @@ def serve(
 
 @app.command("import")
 def import_command(
-    path: Annotated[Path, typer.Argument(help="NDJSON (one invoice a line) or a JSON array")],
+    path: Annotated[
+        Path,
+        typer.Argument(help="NDJSON (one invoice a line), a JSON array or one JSON document"),
+    ],
     verify_totals: Annotated[
         bool, typer.Option("--verify-totals/--no-verify-totals", help="Check the arithmetic")
     ] = True,
@@ -219,7 +222,7 @@ def import_command(
         report = _run(settings, work)
     except ImportFileError as exc:
         raise CliError(str(exc)) from None
-    unit = "item" if path.suffix.lower() == ".json" else "line"
+    unit = UNITS[file_kind(path)]
     for rejection in report.rejected:
         for problem in rejection.errors:
             err.print(f"{unit} {rejection.line}: {problem}", markup=False)

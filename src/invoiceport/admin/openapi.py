@@ -25,6 +25,7 @@ from invoiceport.partners.schemas import (
     PartnerRename,
 )
 from invoiceport.platform.docs_ui import register_spec
+from invoiceport.platform.operator import name_operator
 from invoiceport.platform.web import JSONBytesResponse
 
 SPEC_PATH = "/admin/openapi.json"
@@ -143,7 +144,7 @@ def install(app: FastAPI) -> None:
     @app.get(SPEC_PATH, include_in_schema=False)
     async def admin_openapi() -> JSONBytesResponse:
         if not built:
-            built.append(build_spec(app))
+            built.append(name_operator(build_spec(app), app.state.context.settings))
         return JSONBytesResponse(built[0])
 
-    register_spec(app, "Admin API", SPEC_PATH)
+    register_spec(app, "Admin API", SPEC_PATH, auxiliary=True)

@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 from fastapi import FastAPI, Request
 from fastapi.responses import Response
 
-from invoiceport.pages.templating import install_static, render
+from invoiceport.pages.templating import install_static, render, site_values
 from invoiceport.platform.context import context
 from invoiceport.platform.docs_ui import DOCS_PATH, registered_specs
 
@@ -38,13 +38,8 @@ def install(app: FastAPI) -> None:
         ]
         return render(
             "landing.html",
-            operator={
-                "name": settings.operator,
-                "url": settings.operator_url,
-                "email": settings.operator_email,
-            },
+            **site_values(settings),
             specs=specs,
-            docs=DOCS_PATH,
             portal=PORTAL if _serves(request.app, PORTAL) else None,
             console=CONSOLE if _serves(request.app, CONSOLE) else None,
             admin=settings.admin_token is not None

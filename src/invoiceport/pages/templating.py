@@ -12,7 +12,9 @@ from fastapi.responses import Response
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from invoiceport import __version__
+from invoiceport.platform.docs_ui import DOCS_PATH
 from invoiceport.platform.web import ApiError
+from invoiceport.settings import Settings
 
 STATIC = "/static"
 # The files under `/static/` and their media types: only these are served.
@@ -40,6 +42,18 @@ def environment() -> Environment:
     )
     env.globals.update(version=__version__, static=STATIC, static_version=_static_version)
     return env
+
+
+def site_values(settings: Settings) -> dict[str, Any]:
+    """What `layout.html` needs on every page: the operator and where the API docs are."""
+    return {
+        "operator": {
+            "name": settings.operator,
+            "url": settings.operator_url,
+            "email": settings.operator_email,
+        },
+        "docs": DOCS_PATH,
+    }
 
 
 def render(template: str, *, status_code: int = 200, **values: Any) -> Response:

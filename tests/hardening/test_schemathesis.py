@@ -71,8 +71,7 @@ checks.negative_data_rejection.enabled = false
 # this one use; deleting it would make theirs fail.
 PARTNER_DELETE_EXCEPTION = """
 [[operations]]
-include-path = "/admin/v1/partners/{partner_id}"
-include-method = "DELETE"
+include-name = "DELETE /admin/v1/partners/{partner_id}"
 enabled = false
 """
 

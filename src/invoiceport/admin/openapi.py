@@ -74,6 +74,9 @@ KEY_PART = {
         {"type": "integer"},
     ]
 }
+# What `partners.schemas.PartnerName` accepts: no control character, and something besides white
+# space (which is stripped).
+PARTNER_NAME = r"^[^\x00-\x1f\x7f]*[^\s\x00-\x1f\x7f][^\x00-\x1f\x7f]*$"
 OPTIONAL_BODY = "/admin/v1/partners/{partner_id}/oauth-clients"  # no body: default scopes
 
 
@@ -100,6 +103,8 @@ def build_spec(app: FastAPI) -> dict[str, Any]:
     components["Error"] = ERROR_SCHEMA
     for model in ("PartnerCreate", "CustomerGrant"):
         components[model]["properties"]["customer_numbers"]["items"] = KEY_PART
+    for model in ("PartnerCreate", "PartnerRename"):
+        components[model]["properties"]["name"]["pattern"] = PARTNER_NAME
     paths = {p: ops for p, ops in full["paths"].items() if p.startswith(PREFIX)}
     for path, operations in paths.items():
         for method, operation in operations.items():

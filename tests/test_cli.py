@@ -200,6 +200,9 @@ def test_demo_prints_working_credentials(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert "demo data: 42 created, 0 updated, 0 unchanged invoices" in result.stdout
+    worker = [line for line in result.stdout.splitlines() if line.endswith(" worker")]
+    settings = f"INVOICEPORT_DATABASE_URL={url} INVOICEPORT_WEBHOOK_ALLOW_PRIVATE=true"
+    assert worker == [f"  {settings} {INVOICEPORT} worker"]
     assert "API key (Ocp-Apim-Subscription-Key): " in result.stdout
     assert (
         f"curl -s -H 'Authorization: Bearer {ADM}' http://127.0.0.1:8000/admin/v1/invoices/"

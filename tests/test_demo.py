@@ -51,3 +51,20 @@ def test_dates_are_relative_to_today_and_totals_add_up() -> None:
             assert TODAY - timedelta(days=270) <= invoice.invoice_date <= TODAY
         assert invoice.order_date is not None
         assert invoice.order_date.date() <= TODAY
+
+
+def test_demo_summary_prints_the_web_logins_it_is_given() -> None:
+    """`make run` shows the portal and console logins the demo made (ops.demo_setup.demo_logins,
+    filled in by the portal and console), each with where to log in."""
+    from invoiceport.invoices.service import BulkReport
+    from invoiceport.ops.demo_setup import DemoLogin, DemoSummary
+
+    login = DemoLogin("Partner portal (Demo Reseller)", "/portal/", "ap@demo.example", "pw-1")
+    summary = DemoSummary(BulkReport(), 1, "key", "cid", "secret", (login,))
+    lines = list(summary.describe("http://h:1", None, "invoiceport worker"))
+    assert (
+        "  Partner portal (Demo Reseller): http://h:1/portal/  user ap@demo.example  password pw-1"
+        in lines
+    )
+    assert lines[lines.index("  invoiceport worker") - 1].startswith("Webhooks are delivered")
+    assert "Start page: http://h:1/   API docs (every dialect's spec): http://h:1/docs" in lines

@@ -17,7 +17,7 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect
 
-from invoiceport import __version__, oauth, ratelimit
+from invoiceport import __version__, oauth, pages, ratelimit
 from invoiceport.dialects import abcsupply, ingram, native, scansource
 from invoiceport.dialects.abcsupply import live as abcsupply_live
 from invoiceport.dialects.scansource import live as scansource_live
@@ -106,6 +106,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
         app.include_router(admin_router)
         admin_openapi.install(app)  # /admin/openapi.json
+    pages.install(app)  # the start page `/`, after everything it lists
     return app
 
 

@@ -7,6 +7,7 @@ an unreachable database) end in one `error: ...` line and a non-zero exit, never
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import sys
 from collections.abc import Awaitable, Callable, Coroutine
@@ -21,7 +22,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from invoiceport import __version__
-from invoiceport.ops.imports import ImportFileError, import_file
+from invoiceport.ops.imports import UNITS, ImportFileError, file_kind, import_file
 from invoiceport.platform import logs
 from invoiceport.platform.db import create_engine
 from invoiceport.settings import Settings
@@ -166,6 +167,11 @@ def serve(
 
     settings = _settings()
     _configure_logging(settings)
+    if settings.admin_token is None or not settings.admin_token.get_secret_value():
+        # Said once here, not by each of the --workers processes.
+        logging.getLogger("invoiceport").warning(
+            "INVOICEPORT_ADMIN_TOKEN is not set: the admin API (/admin/v1: ingest, partners) is off"
+        )
     _run(settings, upgrade)
     uvicorn.run(
         "invoiceport.app:create_app",
@@ -183,7 +189,10 @@ def serve(
 
 @app.command("import")
 def import_command(
-    path: Annotated[Path, typer.Argument(help="NDJSON (one invoice a line) or a JSON array")],
+    path: Annotated[
+        Path,
+        typer.Argument(help="NDJSON (one invoice a line), a JSON array or one JSON document"),
+    ],
     verify_totals: Annotated[
         bool, typer.Option("--verify-totals/--no-verify-totals", help="Check the arithmetic")
     ] = True,
@@ -213,7 +222,7 @@ def import_command(
         report = _run(settings, work)
     except ImportFileError as exc:
         raise CliError(str(exc)) from None
-    unit = "item" if path.suffix.lower() == ".json" else "line"
+    unit = UNITS[file_kind(path)]
     for rejection in report.rejected:
         for problem in rejection.errors:
             err.print(f"{unit} {rejection.line}: {problem}", markup=False)
@@ -241,8 +250,21 @@ def demo(
     _register_webhook_payloads()
     summary = _run(settings, lambda engine: load_demo(engine, seed, invoices, reset=reset))
     admin_token = settings.admin_token.get_secret_value() if settings.admin_token else None
-    for line in summary.describe(base_url, admin_token):
+    for line in summary.describe(base_url, admin_token, _worker_command(settings)):
         out.print(line, markup=False)
+
+
+def _worker_command(settings: Settings) -> str:
+    """How to start a webhook worker on the same database (a demo's receivers are local)."""
+    import shlex
+
+    program = Path(sys.argv[0])
+    program = program if program.name == "invoiceport" else Path("invoiceport")
+    database = shlex.quote(_safe_url(settings.database_url))
+    return (
+        f"INVOICEPORT_DATABASE_URL={database} INVOICEPORT_WEBHOOK_ALLOW_PRIVATE=true "
+        f"{shlex.quote(str(program))} worker"
+    )
 
 
 @app.command()
@@ -285,9 +307,12 @@ def _validated(model: type[Model], what: str, **values: Any) -> Model:
 
 
 def _partner_call(work: Callable[[AsyncEngine], Awaitable[T]]) -> T:
+    """Migrate the database (as every command that touches it does), then `work`."""
+    from invoiceport.ops.migrate import upgrade
     from invoiceport.partners.service import CredentialNotFound, PartnerNotFound
 
     async def call(engine: AsyncEngine) -> T:
+        await upgrade(engine)
         return await work(engine)
 
     try:
@@ -327,10 +352,46 @@ def partner_list() -> None:
 def partner_grant(partner_id: PartnerId, customer_numbers: list[str]) -> None:
     """Grant customer numbers to a partner."""
     from invoiceport.partners.schemas import CustomerGrant
-    from invoiceport.partners.service import grant
+    from invoiceport.partners.service import grant_customers
 
     request = _validated(CustomerGrant, "grant", customer_numbers=customer_numbers)
-    _partner_call(lambda engine: grant(engine, partner_id, request.customer_numbers))
+    _partner_call(lambda engine: grant_customers(engine, partner_id, request.customer_numbers))
+
+
+@partner_app.command("revoke")
+def partner_revoke(partner_id: PartnerId, customer_numbers: list[str]) -> None:
+    """Take customer numbers away from a partner (numbers not granted are ignored)."""
+    from invoiceport.partners.schemas import CustomerGrant
+    from invoiceport.partners.service import revoke_customers
+
+    request = _validated(CustomerGrant, "grant", customer_numbers=customer_numbers)
+    _partner_call(lambda engine: revoke_customers(engine, partner_id, request.customer_numbers))
+
+
+@partner_app.command("rename")
+def partner_rename(partner_id: PartnerId, name: str) -> None:
+    """Rename a partner."""
+    from invoiceport.partners.schemas import PartnerRename
+    from invoiceport.partners.service import rename_partner
+
+    request = _validated(PartnerRename, "partner", name=name)
+    _partner_call(lambda engine: rename_partner(engine, partner_id, request.name))
+
+
+@partner_app.command("delete")
+def partner_delete(
+    partner_id: PartnerId,
+    yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation")] = False,
+) -> None:
+    """Delete a partner with its grants, credentials and webhook subscriptions."""
+    from invoiceport.partners.service import delete_partner
+
+    if not yes:
+        if not sys.stdin.isatty():
+            raise CliError("not deleted: add --yes when there is no terminal to ask on")
+        if not typer.confirm(f"Delete partner {partner_id}, its credentials and webhooks?"):
+            raise CliError("not deleted", code=1)
+    _partner_call(lambda engine: delete_partner(engine, partner_id))
 
 
 @partner_app.command("add-key")
@@ -367,7 +428,14 @@ def partner_add_client(
 @partner_app.command("revoke-client")
 def partner_revoke_client(partner_id: PartnerId, client_id: str) -> None:
     """Revoke an OAuth client."""
+    from invoiceport.partners.schemas import CLIENT_ID_MAX_LENGTH
     from invoiceport.partners.service import revoke_oauth_client
+
+    if len(client_id) > CLIENT_ID_MAX_LENGTH:  # the admin API's bound on the same path value
+        raise CliError(
+            f"invalid client id: at most {CLIENT_ID_MAX_LENGTH} characters (this one has "
+            f"{len(client_id)})"
+        )
 
     _partner_call(lambda engine: revoke_oauth_client(engine, partner_id, client_id))
 

@@ -131,6 +131,14 @@ class Settings(BaseSettings):
         default_factory=dict, description='Per country, local time: {"UK": "06:00-00:30"}'
     )
 
+    # Who runs this server (docs/deploy.md): the contact of every served OpenAPI document and of
+    # the start page `/`, in place of the vendors' own.
+    operator_name: str | None = Field(
+        default=None, max_length=200, description="Unset: INVOICEPORT_SELLER_NAME"
+    )
+    operator_url: str | None = Field(default=None, max_length=2000, description="http(s)://...")
+    operator_email: str | None = Field(default=None, max_length=254)
+
     # Letterhead for PDFs.
     seller_name: str = "invoiceport demo supplier"
     seller_address: str = ""
@@ -152,6 +160,37 @@ class Settings(BaseSettings):
                 "print(secrets.token_urlsafe(32))'"
             )
         return value
+
+    @field_validator("operator_name")
+    @classmethod
+    def _printable_name(cls, value: str | None) -> str | None:
+        if value is not None and (not value.strip() or not value.isprintable()):
+            raise ValueError("must be printable text, not blank")
+        return value.strip() if value is not None else None
+
+    @field_validator("operator_url")
+    @classmethod
+    def _web_address(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        if not value.startswith(("https://", "http://")) or not value.isprintable() or " " in value:
+            raise ValueError("must be an http:// or https:// address")
+        return value
+
+    @field_validator("operator_email")
+    @classmethod
+    def _email(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        local, at, domain = value.partition("@")
+        if not (local and at and "." in domain) or not value.isprintable() or " " in value:
+            raise ValueError("must be an e-mail address (name@example.com)")
+        return value
+
+    @property
+    def operator(self) -> str:
+        """Who runs this server, by name."""
+        return self.operator_name or self.seller_name
 
     @field_validator("database_url")
     @classmethod

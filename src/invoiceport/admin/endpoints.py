@@ -23,7 +23,14 @@ from invoiceport.invoices.validation import (
     validation_errors,
 )
 from invoiceport.partners import service as partner_service
-from invoiceport.partners.schemas import OAuthClientCreate, Partner, PartnerCreate
+from invoiceport.partners.schemas import (
+    CLIENT_ID_MAX_LENGTH,
+    CustomerGrant,
+    OAuthClientCreate,
+    Partner,
+    PartnerCreate,
+    PartnerRename,
+)
 from invoiceport.platform.context import AppContext, context
 from invoiceport.platform.web import (
     ApiError,
@@ -56,6 +63,7 @@ router = APIRouter(
 )
 ServicesDep = Annotated[AppContext, Depends(context)]
 PartnerId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+ClientId = Annotated[str, Path(max_length=CLIENT_ID_MAX_LENGTH)]
 
 
 def _verify_totals(request: Request) -> bool:
@@ -147,6 +155,46 @@ async def get_partner(partner_id: PartnerId, svc: ServicesDep) -> JSONBytesRespo
     )
 
 
+@router.patch("/partners/{partner_id}", summary="Rename a partner")
+async def rename_partner(
+    partner_id: PartnerId, request: Request, svc: ServicesDep
+) -> JSONBytesResponse:
+    body = await _model_body(request, PartnerRename)
+    partner = await partner_service.rename_partner(svc.engine, partner_id, body.name)
+    return JSONBytesResponse(_partner_json(partner))
+
+
+@router.delete(
+    "/partners/{partner_id}",
+    status_code=204,
+    summary="Delete a partner with its grants, credentials and webhook subscriptions",
+)
+async def delete_partner(partner_id: PartnerId, svc: ServicesDep) -> Response:
+    await partner_service.delete_partner(svc.engine, partner_id)
+    return Response(status_code=204)
+
+
+@router.post("/partners/{partner_id}/customers", summary="Grant customer numbers to a partner")
+async def grant_customers(
+    partner_id: PartnerId, request: Request, svc: ServicesDep
+) -> JSONBytesResponse:
+    body = await _model_body(request, CustomerGrant)
+    partner = await partner_service.grant_customers(svc.engine, partner_id, body.customer_numbers)
+    return JSONBytesResponse(_partner_json(partner))
+
+
+@router.post(
+    "/partners/{partner_id}/customers/revoke",
+    summary="Take customer numbers away from a partner (numbers not granted are ignored)",
+)
+async def revoke_customers(
+    partner_id: PartnerId, request: Request, svc: ServicesDep
+) -> JSONBytesResponse:
+    body = await _model_body(request, CustomerGrant)
+    partner = await partner_service.revoke_customers(svc.engine, partner_id, body.customer_numbers)
+    return JSONBytesResponse(_partner_json(partner))
+
+
 @router.post("/partners/{partner_id}/api-keys", status_code=201, summary="Issue an API key")
 async def create_api_key(partner_id: PartnerId, svc: ServicesDep) -> JSONBytesResponse:
     issued = await partner_service.issue_api_key(svc.engine, partner_id)
@@ -187,7 +235,9 @@ async def create_oauth_client(
     summary="Revoke an OAuth client (its tokens stop working)",
 )
 async def revoke_oauth_client(
-    partner_id: PartnerId, client_id: Annotated[str, Path(max_length=64)], svc: ServicesDep
+    partner_id: PartnerId,
+    client_id: Annotated[str, Path(max_length=CLIENT_ID_MAX_LENGTH)],
+    svc: ServicesDep,
 ) -> Response:
     await partner_service.revoke_oauth_client(svc.engine, partner_id, client_id)
     return Response(status_code=204)

@@ -18,8 +18,14 @@ from pydantic.json_schema import models_json_schema
 
 from invoiceport.invoices.schemas import CanonicalInvoice
 from invoiceport.invoices.textchecks import LOOKALIKE_CHARS
-from invoiceport.partners.schemas import OAuthClientCreate, PartnerCreate
+from invoiceport.partners.schemas import (
+    CustomerGrant,
+    OAuthClientCreate,
+    PartnerCreate,
+    PartnerRename,
+)
 from invoiceport.platform.docs_ui import register_spec
+from invoiceport.platform.operator import name_operator
 from invoiceport.platform.web import JSONBytesResponse
 
 SPEC_PATH = "/admin/openapi.json"
@@ -45,8 +51,12 @@ BODY_ERRORS = {
 BODIES = {
     "/admin/v1/invoices": "CanonicalInvoice",
     "/admin/v1/partners": "PartnerCreate",
+    "/admin/v1/partners/{partner_id}": "PartnerRename",
+    "/admin/v1/partners/{partner_id}/customers": "CustomerGrant",
+    "/admin/v1/partners/{partner_id}/customers/revoke": "CustomerGrant",
     "/admin/v1/partners/{partner_id}/oauth-clients": "OAuthClientCreate",
 }
+MODELS = (CanonicalInvoice, PartnerCreate, PartnerRename, CustomerGrant, OAuthClientCreate)
 # What `invoices.schemas.KeyPart` accepts: 1-64 characters, not only dots, no slash, no control,
 # invisible or separator character (LOOKALIKE_CHARS), no white space at either end; or an integer
 # (ERPs send numbers; stored as their decimal text).
@@ -64,6 +74,9 @@ KEY_PART = {
         {"type": "integer"},
     ]
 }
+# What `partners.schemas.PartnerName` accepts: no control character, and something besides white
+# space (which is stripped).
+PARTNER_NAME = r"^[^\x00-\x1f\x7f]*[^\s\x00-\x1f\x7f][^\x00-\x1f\x7f]*$"
 OPTIONAL_BODY = "/admin/v1/partners/{partner_id}/oauth-clients"  # no body: default scopes
 
 
@@ -83,12 +96,15 @@ def build_spec(app: FastAPI) -> dict[str, Any]:
     """The admin paths of the app's own document, completed as described above."""
     full = copy.deepcopy(app.openapi())
     _, schemas = models_json_schema(
-        [(m, "validation") for m in (CanonicalInvoice, PartnerCreate, OAuthClientCreate)],
+        [(m, "validation") for m in MODELS],
         ref_template="#/components/schemas/{model}",
     )
     components = dict(schemas.get("$defs", {}))
     components["Error"] = ERROR_SCHEMA
-    components["PartnerCreate"]["properties"]["customer_numbers"]["items"] = KEY_PART
+    for model in ("PartnerCreate", "CustomerGrant"):
+        components[model]["properties"]["customer_numbers"]["items"] = KEY_PART
+    for model in ("PartnerCreate", "PartnerRename"):
+        components[model]["properties"]["name"]["pattern"] = PARTNER_NAME
     paths = {p: ops for p, ops in full["paths"].items() if p.startswith(PREFIX)}
     for path, operations in paths.items():
         for method, operation in operations.items():
@@ -97,7 +113,7 @@ def build_spec(app: FastAPI) -> dict[str, Any]:
             responses.pop("422", None)
             for status, description in ERRORS.items():
                 responses[status] = _error(description)
-            if method != "post":
+            if method not in ("post", "patch"):
                 continue
             for status, description in BODY_ERRORS.items():
                 responses[status] = _error(description)
@@ -133,7 +149,7 @@ def install(app: FastAPI) -> None:
     @app.get(SPEC_PATH, include_in_schema=False)
     async def admin_openapi() -> JSONBytesResponse:
         if not built:
-            built.append(build_spec(app))
+            built.append(name_operator(build_spec(app), app.state.context.settings))
         return JSONBytesResponse(built[0])
 
-    register_spec(app, "Admin API", SPEC_PATH)
+    register_spec(app, "Admin API", SPEC_PATH, auxiliary=True)

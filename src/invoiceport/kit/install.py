@@ -6,12 +6,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
 from fastapi import APIRouter
 from starlette.requests import Request
 from starlette.responses import Response
 
 from invoiceport.kit.dialect import Dialect
+from invoiceport.platform.context import context
 from invoiceport.platform.docs_ui import register_spec
+from invoiceport.platform.operator import name_operator
 from invoiceport.platform.web import register_error_shape
 
 
@@ -39,9 +42,10 @@ def install(app: Any, dialect: Dialect, *routers: APIRouter, spec: Spec | None =
 def serve_spec(app: Any, spec: Spec) -> None:
     built: list[bytes] = []
 
-    async def openapi(_request: Request) -> Response:
-        if not built:
-            built.append(spec.build())
+    async def openapi(request: Request) -> Response:
+        if not built:  # with the operator as the contact (platform/operator.py)
+            named = name_operator(orjson.loads(spec.build()), context(request).settings)
+            built.append(orjson.dumps(named))
         return Response(built[0], media_type="application/json")
 
     app.add_api_route(spec.url, openapi, methods=["GET"], include_in_schema=False)

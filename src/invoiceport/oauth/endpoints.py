@@ -20,6 +20,7 @@ from invoiceport.oauth.tokens import InvalidClient, InvalidScope, issue_token
 from invoiceport.platform.clock import now
 from invoiceport.platform.context import context
 from invoiceport.platform.docs_ui import register_spec
+from invoiceport.platform.operator import name_operator
 from invoiceport.platform.web import JSONBytesResponse, read_body, register_error_shape
 
 TOKEN_PATHS = ("/oauth/oauth30/token", "/oauth/token")
@@ -180,9 +181,9 @@ def install(app: FastAPI) -> None:
         )
 
     @router.get("/oauth/openapi.json", include_in_schema=False)
-    async def spec() -> JSONBytesResponse:
-        return JSONBytesResponse(openapi_spec())
+    async def spec(request: Request) -> JSONBytesResponse:
+        return JSONBytesResponse(name_operator(openapi_spec(), context(request).settings))
 
     app.include_router(router)
     register_error_shape(app, "/oauth", oauth_error)
-    register_spec(app, "OAuth 2.0 token endpoint", "/oauth/openapi.json")
+    register_spec(app, "OAuth 2.0 token endpoint", "/oauth/openapi.json", auxiliary=True)

@@ -20,14 +20,35 @@ DEMO_PARTNER = "Demo Reseller"
 
 
 @dataclass(frozen=True, slots=True)
+class DemoLogin:
+    """A person's login the demo made: shown by `make run` (the password only there)."""
+
+    what: str  # e.g. "Partner portal (Demo Reseller)"
+    path: str  # where to log in, e.g. "/portal/"
+    user: str
+    password: str
+
+
+async def demo_logins(engine: AsyncEngine, partner_id: int) -> list[DemoLogin]:
+    """The web logins of the demo: a portal user of the demo partner and a console user, once
+    the portal and console exist (issue 17 points 1 and 2 add them here, through their services;
+    `describe` prints whatever this returns). None yet."""
+    del engine, partner_id
+    return []
+
+
+@dataclass(frozen=True, slots=True)
 class DemoSummary:
     report: BulkReport
     partner_id: int
     api_key: str
     client_id: str
     client_secret: str
+    logins: tuple[DemoLogin, ...] = ()
 
-    def describe(self, base_url: str, admin_token: str | None) -> Iterator[str]:
+    def describe(
+        self, base_url: str, admin_token: str | None, worker_command: str | None = None
+    ) -> Iterator[str]:
         r = self.report
         yield (
             f"demo data: {r.created} created, {r.updated} updated, {r.unchanged} unchanged "
@@ -41,8 +62,14 @@ class DemoSummary:
         yield f"  OAuth client_secret: {self.client_secret}"
         if admin_token:
             yield f"  Admin token (INVOICEPORT_ADMIN_TOKEN): {admin_token}"
+        for login in self.logins:
+            where = f"{base_url}{login.path}"
+            yield f"  {login.what}: {where}  user {login.user}  password {login.password}"
         yield ""
-        yield f"API docs (Swagger UI, every dialect): {base_url}/docs"
+        yield f"Start page: {base_url}/   API docs (every dialect's spec): {base_url}/docs"
+        if worker_command:
+            yield "Webhooks are delivered by a worker: run one beside the server (another shell):"
+            yield f"  {worker_command}"
         yield ""
         yield "Try:"
         yield f"  curl -s {base_url}/healthz"
@@ -125,4 +152,5 @@ async def load_demo(engine: AsyncEngine, seed: int, count: int, *, reset: bool) 
     )
     key = await partners.issue_api_key(engine, partner_id)
     client = await partners.issue_oauth_client(engine, partner_id, list(ALL_SCOPES))
-    return DemoSummary(report, partner_id, key.key, client.client_id, client.client_secret)
+    logins = tuple(await demo_logins(engine, partner_id))
+    return DemoSummary(report, partner_id, key.key, client.client_id, client.client_secret, logins)

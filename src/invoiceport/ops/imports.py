@@ -1,4 +1,5 @@
-"""`invoiceport import PATH`: NDJSON or a JSON array of canonical invoices, with progress.
+"""`invoiceport import PATH`: NDJSON, a JSON array or one (pretty-printed) JSON document of
+canonical invoices, with progress counted in documents.
 
 The file is checked first (UTF-8, JSON syntax, not empty, not truncated) so that a broken file is
 refused as a whole with one clear line and nothing half-imported; then each invalid document is
@@ -8,7 +9,8 @@ NDJSON is cut into blocks of lines. Worker processes (one per CPU) check every b
 validate and render the documents of the next blocks (`invoices.prepare.prepare_lines`) while this
 process stores batches of them (`service.BulkIngest`, that is `service.store`), so that the
 validation's CPU and the database's overlap. The outcome is what feeding the lines to
-`BulkIngest.add_raw` gives. A JSON array is decoded whole and goes through `BulkIngest` too.
+`BulkIngest.add_raw` gives. A JSON array, or a file that is one JSON document over several lines,
+is decoded whole and goes through `BulkIngest` too.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from contextlib import nullcontext
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 import orjson
 from rich.console import Console
@@ -34,10 +36,12 @@ from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
     Progress,
+    ProgressColumn,
+    Task,
     TextColumn,
     TimeRemainingColumn,
-    TransferSpeedColumn,
 )
+from rich.text import Text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from invoiceport.invoices.prepare import Prepared, Rejection, prepare_lines
@@ -54,6 +58,9 @@ MAX_WORKERS = 8
 _START_METHOD = "fork" if sys.platform == "linux" else "spawn"
 
 T = TypeVar("T")
+FileKind = Literal["ndjson", "array", "document"]
+# How the CLI names a rejected document's place in each kind of file.
+UNITS: dict[FileKind, str] = {"ndjson": "line", "array": "item", "document": "document"}
 
 
 class ImportFileError(Exception):
@@ -78,7 +85,8 @@ def _json_error(raw: bytes) -> str:
         json.loads(raw)
     except json.JSONDecodeError as exc:
         joiner = " " if exc.msg.endswith(" at") else " at "  # "Unterminated string starting at"
-        return f"{exc.msg}{joiner}column {exc.colno}"
+        where = f"line {exc.lineno} column {exc.colno}" if exc.lineno > 1 else f"column {exc.colno}"
+        return f"{exc.msg}{joiner}{where}"
     except (ValueError, RecursionError) as exc:
         return str(exc) or type(exc).__name__
     return "invalid JSON"
@@ -98,8 +106,8 @@ def _first_byte(path: Path) -> bytes:
     return b""
 
 
-def check_file(path: Path) -> str:
-    """'ndjson' or 'array'; raises `ImportFileError` naming the first problem."""
+def check_file(path: Path) -> FileKind:
+    """'ndjson', 'array' or 'document'; raises `ImportFileError` naming the first problem."""
     kind = _file_kind(path)
     if kind == "ndjson":
         for number, line in _lines(path):
@@ -107,16 +115,46 @@ def check_file(path: Path) -> str:
     return kind
 
 
-def _file_kind(path: Path) -> str:
-    """The checks of `check_file` that do not read every line: 'ndjson' or 'array' (checked)."""
+def _first_line(path: Path) -> bytes:
+    with path.open("rb") as handle:
+        for line in handle:
+            if line.strip():
+                return line
+    return b""
+
+
+def file_kind(path: Path) -> FileKind:
+    """What the file holds, from its start: a JSON array (`[`), one JSON document over several
+    lines (`{` and a first line that is not a whole document, while the file is), else NDJSON.
+    A one-line document is NDJSON of one line: the same import."""
     if not path.exists():
         raise ImportFileError(f"{path}: no such file")
     if not path.is_file():
         raise ImportFileError(f"{path}: not a file")
     first = _first_byte(path)
     if not first:
-        raise ImportFileError(f"{path}: the file is empty; expected NDJSON or a JSON array")
+        raise ImportFileError(
+            f"{path}: the file is empty; expected NDJSON, a JSON array or a JSON document"
+        )
     if first == b"[":
+        return "array"
+    if first == b"{" and not _is_json(line := _first_line(path)):
+        raw = path.read_bytes()
+        if _is_json(raw):
+            return "document"
+        if line.strip() == b"{":  # how a pretty-printed document starts; not NDJSON
+            _utf8(path, raw, None)
+            raise ImportFileError(
+                f"{path}: not valid JSON ({_json_error(raw)}); the file may be truncated. "
+                "Nothing was imported"
+            )
+    return "ndjson"
+
+
+def _file_kind(path: Path) -> FileKind:
+    """The checks of `check_file` that do not read every line (an array is checked whole)."""
+    kind = file_kind(path)
+    if kind == "array":
         raw = path.read_bytes()
         _utf8(path, raw, None)
         if not _is_json(raw):
@@ -124,8 +162,7 @@ def _file_kind(path: Path) -> str:
                 f"{path}: not valid JSON ({_json_error(raw)}); the file may be truncated. "
                 "Nothing was imported"
             )
-        return "array"
-    return "ndjson"
+    return kind
 
 
 def _check_line(path: Path, number: int, line: bytes) -> None:
@@ -134,7 +171,7 @@ def _check_line(path: Path, number: int, line: bytes) -> None:
         hint = (
             "the file looks truncated"
             if not line.endswith(b"\n")
-            else "expected one JSON document a line (NDJSON) or a JSON array"
+            else "expected one JSON document a line (NDJSON), a JSON array or one JSON document"
         )
         raise ImportFileError(
             f"{path}: line {number} is not valid JSON ({_json_error(line)}); {hint}. "
@@ -153,12 +190,20 @@ def _utf8(path: Path, raw: bytes, line: int | None) -> None:
         ) from None
 
 
+class _DocumentRate(ProgressColumn):
+    def render(self, task: Task) -> Text:
+        speed = task.finished_speed or task.speed
+        return Text(f"{speed:,.0f} documents/s" if speed else "", style="progress.data.speed")
+
+
 def _progress(console: Console, enabled: bool) -> Progress:
+    """Counted in documents: the total is known once the file is checked (NDJSON) or read."""
     return Progress(
         TextColumn("importing"),
         BarColumn(),
         MofNCompleteColumn(),
-        TransferSpeedColumn(),
+        TextColumn("documents"),
+        _DocumentRate(),
         TimeRemainingColumn(),
         console=console,
         transient=True,
@@ -192,10 +237,12 @@ async def import_file(
     if block_bytes is None:
         block_bytes = BLOCK_BYTES if workers else SERIAL_BLOCK_BYTES
     with _progress(console, show) if show else nullcontext() as bar:
-        task = bar.add_task("import", total=size) if bar is not None else None
+        task = bar.add_task("import", total=None) if bar is not None else None
 
-        def advance(n: int) -> None:
+        def advance(n: int, total: int | None = None) -> None:
             if bar is not None and task is not None:
+                if total is not None:
+                    bar.update(task, total=total)
                 bar.advance(task, n)
 
         if kind == "ndjson":
@@ -213,8 +260,7 @@ async def import_file(
             batch_size=batch_size,
             max_line_bytes=max_line_bytes,
         )
-        await _import_array(bulk, path)
-        advance(size)
+        await _import_whole(bulk, path, kind, advance)
         return await bulk.finish()
 
 
@@ -264,15 +310,16 @@ def _block_lines(path: Path, offset: int, length: int, first: int) -> list[tuple
     return list(enumerate(lines, start=first))
 
 
-def _check_block(path: Path, offset: int, length: int) -> tuple[int, tuple[int, bytes] | None]:
-    """(lines in the slice, the first bad one as (index from 0, line) or None). In a worker."""
+def _check_block(path: Path, offset: int, length: int) -> tuple[int, int, tuple[int, bytes] | None]:
+    """(lines in the slice, documents (lines not blank), the first bad line as (index from 0,
+    line) or None). In a worker."""
     lines = _block_lines(path, offset, length, 0)
     for index, line in lines:
         try:
             _check_line(path, index, line)
         except ImportFileError:
-            return len(lines), (index, line)
-    return len(lines), None
+            return len(lines), 0, (index, line)
+    return len(lines), sum(1 for _, line in lines if line.strip()), None
 
 
 def _prepare_block(
@@ -325,7 +372,7 @@ async def _import_ndjson(
     *,
     workers: int,
     block_bytes: int,
-    advance: Callable[[int], None],
+    advance: Callable[[int, int | None], None],
 ) -> BulkReport:
     bounds = _block_bounds(path, block_bytes)
     runner = _Runner(workers)
@@ -335,14 +382,17 @@ async def _import_ndjson(
         checks = [runner.run(_check_block, path, offset, length) for offset, length in bounds]
         firsts: list[int] = []
         line = 1
+        documents = 0
         for check in checks:
-            count, bad = await check
+            count, in_block, bad = await check
+            documents += in_block
             if bad is not None:
                 index, raw = bad
                 _check_line(path, line + index, raw)  # raises, numbered in the whole file
                 raise AssertionError("a bad line passed its check")  # pragma: no cover
             firsts.append(line)
             line += count
+        advance(0, documents)
         # 2. Workers prepare the next blocks while this process writes batches of `batch_size`.
         pending: deque[tuple[int, asyncio.Future[list[Prepared | Rejection]]]] = deque()
         blocks = iter(zip(bounds, firsts, strict=True))
@@ -356,22 +406,29 @@ async def _import_ndjson(
             submit()
         bulk = BulkIngest(engine, batch_size=options.batch_size, analyze_first=True)
         while pending:
-            length, work = pending.popleft()
+            _, work = pending.popleft()
             results = await work
             submit()
             for result in results:
                 await bulk.add_result(result)
-            advance(length)
+            advance(len(results), None)
         return await bulk.finish()
     finally:
         runner.close()
 
 
-async def _import_array(bulk: BulkIngest, path: Path) -> None:
+async def _import_whole(
+    bulk: BulkIngest, path: Path, kind: FileKind, advance: Callable[[int, int | None], None]
+) -> None:
+    """A JSON array, item by item, or one JSON document."""
     data: Any = json.loads(await asyncio.to_thread(path.read_bytes), parse_float=Decimal)
-    if not isinstance(data, list):
+    if kind == "document":
+        data = [data]
+    elif not isinstance(data, list):
         raise ImportFileError(f"{path}: expected a JSON array of invoices")
+    advance(0, len(data))
     for number, item in enumerate(data, start=1):
+        advance(1, None)
         try:
             invoice = validate_document(item, verify_totals=bulk.verify_totals)
         except InvoiceRejected as exc:

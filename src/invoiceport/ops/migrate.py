@@ -13,13 +13,17 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.migration import MigrationContext
-from sqlalchemy import MetaData
+from sqlalchemy import MetaData, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from invoiceport.platform.models import metadata
 
 MIGRATIONS = Path(__file__).parents[1] / "migrations"  # invoiceport/migrations
+# PostgreSQL advisory lock key (any constant; advisory locks are per database): processes started
+# together (N servers and M workers under systemd, docs/deploy.md) migrate one at a time; the
+# later ones find the schema current and do nothing.
+MIGRATION_LOCK = 0x1E7A_0017
 
 
 def alembic_config(connection: Connection | None = None) -> Config:
@@ -34,6 +38,10 @@ async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
         command.upgrade(alembic_config(connection), revision)
 
     async with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":  # released when this transaction ends
+            await connection.execute(
+                text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK}
+            )
         await connection.run_sync(run)
 
 

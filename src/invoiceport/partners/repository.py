@@ -25,6 +25,17 @@ async def insert_partner(conn: AsyncConnection, name: str, at: datetime) -> int:
     return int(result.scalar_one())
 
 
+async def rename_partner(conn: AsyncConnection, partner_id: int, name: str) -> None:
+    await conn.execute(update(partners).where(partners.c.id == partner_id).values(name=name))
+
+
+async def delete_partner(conn: AsyncConnection, partner_id: int) -> bool:
+    """Delete the partner row; its grants, keys, clients (and their tokens) and webhook
+    subscriptions go with it (ON DELETE CASCADE). False when there was no such partner."""
+    result = await conn.execute(delete(partners).where(partners.c.id == partner_id))
+    return bool(result.rowcount)
+
+
 async def grant_customers(conn: AsyncConnection, partner_id: int, numbers: Iterable[str]) -> None:
     have = set(await customer_numbers(conn, partner_id))
     new = sorted(set(numbers) - have)

@@ -17,6 +17,9 @@ Scope = Literal["invoice.history.read", "invoice.webhooks.manage", "invoice.read
 ALL_SCOPES: tuple[Scope, ...] = ("invoice.history.read", "invoice.webhooks.manage", "invoice.read")
 
 
+CLIENT_ID_MAX_LENGTH = 64  # the column's width: the admin API and CLI refuse longer ids
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -36,9 +39,17 @@ class PartnerCreate(_Strict):
 
 
 class CustomerGrant(_Strict):
-    """Customer numbers to grant to a partner (`invoiceport partner grant`)."""
+    """Customer numbers to grant to a partner or to take away from it (admin API
+    `POST /partners/{id}/customers` and `.../customers/revoke`; `invoiceport partner grant` and
+    `revoke`)."""
 
     customer_numbers: CustomerNumbers = Field(min_length=1)
+
+
+class PartnerRename(_Strict):
+    """A partner's new name (`PATCH /admin/v1/partners/{id}`; `invoiceport partner rename`)."""
+
+    name: PartnerName
 
 
 class OAuthClientCreate(_Strict):

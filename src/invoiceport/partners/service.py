@@ -60,16 +60,48 @@ async def _require_partner(conn: AsyncConnection, partner_id: int) -> None:
         raise PartnerNotFound(partner_id)
 
 
-async def grant(engine: AsyncEngine, partner_id: int, customer_numbers: list[str]) -> None:
+async def _partner(conn: AsyncConnection, partner_id: int) -> Partner:
+    partner = await repository.get_partner(conn, partner_id)
+    if partner is None:
+        raise PartnerNotFound(partner_id)
+    return partner
+
+
+async def grant_customers(
+    engine: AsyncEngine, partner_id: int, customer_numbers: Sequence[str]
+) -> Partner:
+    """Grant customer numbers (those already granted are kept); the partner as it is now."""
     async with write_transaction(engine) as conn:
         await _require_partner(conn, partner_id)
         await repository.grant_customers(conn, partner_id, customer_numbers)
+        return await _partner(conn, partner_id)
 
 
-async def ungrant(engine: AsyncEngine, partner_id: int, customer_numbers: list[str]) -> None:
+async def revoke_customers(
+    engine: AsyncEngine, partner_id: int, customer_numbers: Sequence[str]
+) -> Partner:
+    """Take customer numbers away (numbers not granted are ignored): the partner's credentials
+    stop reading them from the next request on. The partner as it is now."""
     async with write_transaction(engine) as conn:
         await _require_partner(conn, partner_id)
         await repository.revoke_customers(conn, partner_id, customer_numbers)
+        return await _partner(conn, partner_id)
+
+
+async def rename_partner(engine: AsyncEngine, partner_id: int, name: str) -> Partner:
+    async with write_transaction(engine) as conn:
+        await _require_partner(conn, partner_id)
+        await repository.rename_partner(conn, partner_id, name)
+        return await _partner(conn, partner_id)
+
+
+async def delete_partner(engine: AsyncEngine, partner_id: int) -> None:
+    """Delete a partner with everything it owns: grants, API keys, OAuth clients and their
+    tokens, webhook subscriptions and their deliveries (foreign keys cascade). Its credentials
+    stop working from the next request on. Invoices are the supplier's and stay."""
+    async with write_transaction(engine) as conn:
+        if not await repository.delete_partner(conn, partner_id):
+            raise PartnerNotFound(partner_id)
 
 
 async def issue_api_key(engine: AsyncEngine, partner_id: int) -> IssuedApiKey:

@@ -1,10 +1,14 @@
 """`/docs`: Swagger UI served by the app itself, one page listing every API's OpenAPI document.
 
 Each dialect (and the admin API) calls `register_spec(app, name, url)` from its `install(app)`; the
-first call adds the `/docs` routes. Nothing is fetched from a CDN: the Swagger UI files come from
-the `swagger-ui-bundle` package (Apache-2.0) and are served from `/docs/assets/`, the page's
-configuration is a script of its own (so the Content-Security-Policy needs no inline script), and
-the online spec validator badge is switched off (it would send the spec to validator.swagger.io).
+first call adds the `/docs` routes. Nothing is fetched from a CDN: the Swagger UI 5 files (it reads
+OpenAPI 3.0 and 3.1) are vendored in `platform/swagger_ui/` (Apache-2.0, see its README) and
+served from `/docs/assets/`, the page's configuration is a script of its own (so the
+Content-Security-Policy needs no inline script), and the online spec validator badge is switched
+off (it would send the spec to validator.swagger.io).
+
+The page opens on the first dialect's document (the token endpoint and the admin API, registered
+as `auxiliary`, come last), or on the one `?spec=NAME` names (the start page links each so).
 """
 
 from __future__ import annotations
@@ -14,7 +18,6 @@ import json
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from importlib.resources.abc import Traversable
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -23,6 +26,7 @@ from fastapi.responses import Response
 from invoiceport.platform.web import ApiError
 
 DOCS_PATH = "/docs"
+SWAGGER_UI_VERSION = "5.35.0"  # platform/swagger_ui/README.md
 
 # The files of the Swagger UI distribution the page uses, and their media types. Only these are
 # served, so no other file of the package (source maps, templates) is reachable.
@@ -49,7 +53,7 @@ _PAGE = """<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
-<title>invoiceport API documentation</title>
+<title>API documentation - invoiceport</title>
 <link rel="stylesheet" href="{docs}/assets/swagger-ui.css">
 <link rel="icon" type="image/png" href="{docs}/assets/favicon-32x32.png" sizes="32x32">
 <link rel="icon" type="image/png" href="{docs}/assets/favicon-16x16.png" sizes="16x16">
@@ -64,8 +68,12 @@ _PAGE = """<!DOCTYPE html>
 """
 
 _INITIALIZER = """window.onload = function () {
+  var specs = %s;
+  var wanted = new URLSearchParams(window.location.search).get("spec");
+  var known = specs.some(function (spec) { return spec.name === wanted; });
   window.ui = SwaggerUIBundle({
-    urls: %s,
+    urls: specs,
+    "urls.primaryName": known ? wanted : specs[0].name,
     dom_id: "#swagger-ui",
     deepLinking: true,
     validatorUrl: null,
@@ -81,9 +89,10 @@ _INITIALIZER = """window.onload = function () {
 class SpecLink:
     name: str
     url: str
+    auxiliary: bool = False  # listed after the dialects (token endpoint, admin API)
 
 
-def register_spec(app: FastAPI, name: str, url: str) -> None:
+def register_spec(app: FastAPI, name: str, url: str, *, auxiliary: bool = False) -> None:
     """List the OpenAPI document at `url` (a path on this server) on `/docs` as `name`."""
     if not url.startswith("/") or url.startswith("//"):
         raise ValueError(f"spec url must be a path on this server, got {url!r}")
@@ -92,27 +101,19 @@ def register_spec(app: FastAPI, name: str, url: str) -> None:
         _add_routes(app)
     if any(spec.name == name for spec in specs):
         raise ValueError(f"a spec named {name!r} is already registered")
-    specs.append(SpecLink(name, url))
+    specs.append(SpecLink(name, url, auxiliary))
 
 
 def registered_specs(app: FastAPI) -> list[SpecLink]:
-    return list(app.state.context.specs)
-
-
-@cache
-def _asset_folder() -> Traversable:
-    """The one `vendor/swagger-ui-<version>` folder of the swagger-ui-bundle package."""
-    vendor = resources.files("swagger_ui_bundle") / "vendor"
-    folders = [item for item in vendor.iterdir() if item.name.startswith("swagger-ui-")]
-    if len(folders) != 1:
-        raise RuntimeError(f"expected one Swagger UI distribution in {vendor}, found {folders}")
-    return folders[0]
+    """The documents in the order `/docs` lists them: dialects first, in registration order."""
+    specs: list[SpecLink] = app.state.context.specs
+    return sorted(specs, key=lambda spec: spec.auxiliary)
 
 
 @cache
 def _asset(name: str) -> tuple[bytes, str]:
-    """The file's bytes and a strong ETag (assets change only with the package version)."""
-    data = (_asset_folder() / name).read_bytes()
+    """The file's bytes and a strong ETag (assets change only with the vendored version)."""
+    data = (resources.files("invoiceport.platform") / "swagger_ui" / name).read_bytes()
     return data, '"' + hashlib.sha256(data).hexdigest()[:32] + '"'
 
 

@@ -17,7 +17,7 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect
 
-from invoiceport import __version__, oauth, ratelimit
+from invoiceport import __version__, oauth, ratelimit, web
 from invoiceport.dialects import abcsupply, ingram, scansource
 from invoiceport.invoices.validation import format_path
 from invoiceport.kit import RenderCache
@@ -98,6 +98,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     _add_operations(app)
     _add_dialects(app)
+    web.install(app)  # the partner portal and the supplier console (docs/portal.md)
     if settings.admin_token is not None and settings.admin_token.get_secret_value():
         from invoiceport.admin import openapi as admin_openapi
         from invoiceport.admin.endpoints import router as admin_router

@@ -8,6 +8,7 @@ from datetime import date, datetime
 from typing import Any, Protocol
 
 import asyncpg
+import orjson
 from sqlalchemy import ColumnElement, Select, Table, and_, bindparam, func, or_, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
@@ -125,6 +126,8 @@ ROW_COLUMNS = (
     "order_date",
     "currency",
     "total",
+    "due_date",
+    "original_invoice_number",
 )
 """The columns `row_values` gives, from the document itself."""
 WRITE_COLUMNS = (*ROW_COLUMNS, "content_hash", "document", "version", "updated_at")
@@ -147,6 +150,8 @@ def row_values(invoice: CanonicalInvoice) -> tuple[Any, ...]:
         invoice.order_date,
         invoice.currency,
         invoice.total,
+        invoice.due_date,
+        invoice.original_invoice_number,
     )
 
 
@@ -302,6 +307,11 @@ class InvoiceQuery:
     invoice_date_to: date | None = None
     order_date_from: datetime | None = None
     order_date_to: datetime | None = None
+    status: str | None = None
+    document_type: str | None = None
+    serial_number: str | None = None
+    """Matched in the stored document (a line's serial numbers): not an indexed column."""
+    original_invoice_number: str | None = None
 
 
 def filtered(query: Select[Any], q: InvoiceQuery) -> Select[Any]:
@@ -330,7 +340,22 @@ def filtered(query: Select[Any], q: InvoiceQuery) -> Select[Any]:
         query = query.where(c.order_date >= q.order_date_from)
     if q.order_date_to is not None:
         query = query.where(c.order_date <= q.order_date_to)
+    if q.status is not None:
+        query = query.where(c.status == q.status)
+    if q.document_type is not None:
+        query = query.where(c.document_type == q.document_type)
+    if q.original_invoice_number is not None:
+        query = query.where(c.original_invoice_number == q.original_invoice_number)
+    if q.serial_number is not None:
+        query = query.where(c.document.like(_json_string_pattern(q.serial_number), escape="\\"))
     return query
+
+
+def _json_string_pattern(value: str) -> str:
+    """A LIKE pattern for `value` as a JSON string anywhere in a stored (orjson) document."""
+    quoted = orjson.dumps(value).decode()
+    escaped = quoted.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
 
 
 async def count(conn: AsyncConnection, q: InvoiceQuery) -> int:

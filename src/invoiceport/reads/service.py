@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any, Literal
 
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -35,7 +36,7 @@ Stamp = tuple[int, datetime]
 class Presented:
     """A credential as the client sent it."""
 
-    kind: Literal["api_key", "bearer"]
+    kind: Literal["api_key", "bearer", "session"]
     secret: str
 
     def plausible(self) -> bool:
@@ -75,7 +76,45 @@ class PageOf:
     by_order_date: bool = False
 
 
-Lookup = ByKey | ByNumber | PageOf
+@dataclass(frozen=True, slots=True)
+class ListOf:
+    """Up to `limit` matches of a query of one customer past `after` (its last row's invoice
+    date and number; None: from the newest), newest first: keyset paging, as cheap on the
+    thousandth page as on the first. Listing columns only (`Listed`), never the documents."""
+
+    query: InvoiceQuery
+    limit: int
+    after: tuple[date | None, str] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Listed:
+    customer_number: str
+    invoice_number: str
+    document_type: str
+    status: str | None
+    sales_order_number: str | None
+    po_number: str | None
+    invoice_date: date | None
+    due_date: date | None
+    currency: str
+    total: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class Listing:
+    items: list[Listed]
+    matches: int
+    """Exact when the query is a customer alone; else counted up to `CAPPED_COUNT` + 1."""
+    more: bool
+    """There are matches past the last item."""
+
+    @property
+    def capped(self) -> bool:
+        return self.matches > repository.CAPPED_COUNT
+
+
+Lookup = ByKey | ByNumber | PageOf | ListOf
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +129,8 @@ class Access:
     """The page asked for, when the partner is granted every account of its query."""
     dated: date | None = None
     """The invoice's date (an open order's: its order date), read even when `unchanged`."""
+    listing: Listing | None = None
+    """The listing asked for (`ListOf`), when the partner is granted its accounts."""
 
 
 def _principal(
@@ -118,7 +159,7 @@ def _stored(row: Mapping[str, Any]) -> StoredInvoice:
 
 def _params(presented: Presented, now: datetime, account: str | None) -> dict[str, Any]:
     params: dict[str, Any] = {"secret_hash": credentials.digest(presented.secret)}
-    if presented.kind == "bearer":
+    if presented.kind != "api_key":
         params["now"] = now
     if account is not None:
         params["grant_account"] = account
@@ -144,6 +185,8 @@ async def access(
         account = None  # no such account can be granted (nor reach a query: NUL)
     if isinstance(lookup, PageOf):
         return await _page(engine, presented, now, lookup, account)
+    if isinstance(lookup, ListOf):
+        return await _list(engine, presented, now, lookup, account)
     params = _params(presented, now, account)
     match: repository.Match | None = None
     if isinstance(lookup, ByKey):
@@ -225,3 +268,34 @@ async def _far_page(engine: AsyncEngine, lookup: PageOf, total: int) -> list[Sto
         return await invoice_repository.search(
             conn, lookup.query, offset=offset, limit=wanted, by_order_date=lookup.by_order_date
         )
+
+
+async def _list(
+    engine: AsyncEngine, presented: Presented, now: datetime, lookup: ListOf, account: str | None
+) -> Access:
+    """One statement (credential, grant, count, rows); a second only when the page reaches the
+    invoices without a date, which come last."""
+    want = lookup.limit + 1  # one more tells whether there is a next page
+    statement = repository.listing(presented.kind, lookup.query, want, lookup.after)
+    params = _params(presented, now, account)
+    async with read_connection(engine) as conn:
+        rows = [row._mapping for row in await conn.execute(statement, params)]
+        principal = _principal(presented, rows[0] if rows else None, account)
+        if principal is None:
+            return Access(None)
+        items = [_listed(row) for row in rows if row["invoice_number"] is not None]
+        dated_section = lookup.after is None or lookup.after[0] is not None
+        if len(items) < want and dated_section and int(rows[0]["matches"]) > 0:
+            more = repository.listing(
+                None, lookup.query, want - len(items), None, null_dates_only=True
+            )
+            items += [_listed(row._mapping) for row in await conn.execute(more)]
+    matches = int(rows[0]["matches"])
+    listing = Listing(items[: lookup.limit], matches, len(items) > lookup.limit)
+    return Access(principal, listing=listing)
+
+
+def _listed(row: Mapping[str, Any]) -> Listed:
+    values = {name: row[name] for name in repository.LISTED_COLUMNS}
+    values["total"] = Decimal(values["total"])
+    return Listed(**values)

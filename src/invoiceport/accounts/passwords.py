@@ -1,4 +1,4 @@
-"""Passwords: argon2id hashes (argon2-cffi's defaults, RFC 9106's second recommended set).
+"""Passwords: argon2id hashes with OWASP's parameters (19 MiB, 2 passes, 1 lane).
 
 People choose passwords, so they are guessable: a slow, memory-hard hash, unlike the random API
 secrets (`partners.credentials`). `verify` of an unknown user still spends one hash's time.
@@ -12,7 +12,9 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 MIN_LENGTH = 12
 MAX_LENGTH = 1024
 
-_hasher = PasswordHasher()  # argon2id
+TIME_COST = 2
+MEMORY_KIB = 19_456
+_hasher = PasswordHasher(time_cost=TIME_COST, memory_cost=MEMORY_KIB, parallelism=1)  # argon2id
 _DUMMY = _hasher.hash("not a password of anyone, only spends the time")
 
 

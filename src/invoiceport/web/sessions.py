@@ -109,9 +109,11 @@ def set_login_csrf(request: Request, response: Response, role: str, value: str) 
 async def read_form(request: Request) -> dict[str, str]:
     """The urlencoded form (first value of each field); 400 for anything else."""
     kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    raw = await read_body(request, MAX_FORM_BYTES)
+    if not raw:
+        return {}  # an empty form: refused by its CSRF check
     if kind != "application/x-www-form-urlencoded":
         raise BadForm("expected a form (application/x-www-form-urlencoded)")
-    raw = await read_body(request, MAX_FORM_BYTES)
     try:
         text = raw.decode("utf-8")
         parsed = parse_qs(text, keep_blank_values=True, strict_parsing=False, max_num_fields=200)

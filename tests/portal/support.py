@@ -42,7 +42,9 @@ async def store(engine: AsyncEngine, docs: list[dict[str, Any]]) -> None:
 
 
 async def world(engine: AsyncEngine, *, invoices_a: int = 5) -> World:
-    a = await partners.create_partner(engine, PartnerCreate(name="Acme", customer_numbers=["C100", "C200"]))
+    a = await partners.create_partner(
+        engine, PartnerCreate(name="Acme", customer_numbers=["C100", "C200"])
+    )
     b = await partners.create_partner(engine, PartnerCreate(name="Bolt", customer_numbers=["C300"]))
     start = date(2026, 1, 1)
     docs = [dated(f"A-{i:04d}", "C100", start + timedelta(days=i)) for i in range(invoices_a)]
@@ -66,7 +68,12 @@ async def accept(http: httpx.AsyncClient, token: str, password: str = PASSWORD) 
     assert page.status_code == 200, page.text
     return await http.post(
         "/portal/invitation",
-        data={"csrf": csrf_of(page.text), "token": token, "password": password, "confirm": password},
+        data={
+            "csrf": csrf_of(page.text),
+            "token": token,
+            "password": password,
+            "confirm": password,
+        },
     )
 
 

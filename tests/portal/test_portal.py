@@ -62,8 +62,14 @@ async def test_invitation_is_one_time_and_sets_the_password(
 
 async def test_pages_need_a_session(portal: tuple[httpx.AsyncClient, httpx.AsyncClient]) -> None:
     a, _ = portal
-    for path in ("/portal/", "/portal/invoices", "/portal/statement", "/portal/invoices.csv",
-                 "/portal/invoices/C100/A-0001", "/portal/invoices/C100/A-0001/pdf"):
+    for path in (
+        "/portal/",
+        "/portal/invoices",
+        "/portal/statement",
+        "/portal/invoices.csv",
+        "/portal/invoices/C100/A-0001",
+        "/portal/invoices/C100/A-0001/pdf",
+    ):
         answer = await a.get(path)
         assert answer.status_code == 303, path
         assert answer.headers["location"].startswith("/portal/login?next=/portal/")
@@ -79,7 +85,11 @@ async def test_session_cookie_flags(engine: AsyncEngine, settings: Settings) -> 
     ) as http:
         login = await http.get("/portal/login")
         form_cookie = login.headers["set-cookie"].lower()
-        assert "httponly" in form_cookie and "secure" in form_cookie and "samesite=strict" in form_cookie
+        assert (
+            "httponly" in form_cookie
+            and "secure" in form_cookie
+            and "samesite=strict" in form_cookie
+        )
         assert login.headers["x-frame-options"] == "DENY"
         assert "frame-ancestors 'none'" in login.headers["content-security-policy"]
     await close(app)
@@ -141,10 +151,14 @@ async def test_forms_without_the_csrf_token_are_refused(
         assert refused.status_code == 403 and "CSRF" in refused.text
     assert (await a.get("/portal/invoices")).status_code == 200  # still signed in
     fresh = httpx.AsyncClient(transport=a._transport, base_url="http://portal.test")
-    login = await fresh.post("/portal/login", data={"email": "ann@acme.example", "password": PASSWORD})
+    login = await fresh.post(
+        "/portal/login", data={"email": "ann@acme.example", "password": PASSWORD}
+    )
     assert login.status_code == 403
     await fresh.aclose()
-    not_a_form = await a.post("/portal/logout", content=b"{}", headers={"content-type": "application/json"})
+    not_a_form = await a.post(
+        "/portal/logout", content=b"{}", headers={"content-type": "application/json"}
+    )
     assert not_a_form.status_code == 400
 
 
@@ -158,8 +172,12 @@ async def test_the_next_parameter_stays_on_the_portal(
         page = await a.get("/portal/login")
         answer = await a.post(
             "/portal/login",
-            data={"csrf": csrf_of(page.text), "email": "ann@acme.example", "password": PASSWORD,
-                  "next": target},
+            data={
+                "csrf": csrf_of(page.text),
+                "email": "ann@acme.example",
+                "password": PASSWORD,
+                "next": target,
+            },
         )
         assert answer.headers["location"] == "/portal/"
 
@@ -182,9 +200,13 @@ async def test_a_partner_never_sees_another_partners_invoices(
         answer = await b.get(path)
         assert answer.status_code == 404, path
         assert "A-0001" not in answer.text and "PO-C200" not in answer.text
-    for path in ("/portal/invoices/C300/B-1", "/portal/invoices/C300/B-1/pdf",
-                 "/portal/invoices?customer=C300", "/portal/statement?customer=C300",
-                 "/portal/invoices.csv?customer=C300"):
+    for path in (
+        "/portal/invoices/C300/B-1",
+        "/portal/invoices/C300/B-1/pdf",
+        "/portal/invoices?customer=C300",
+        "/portal/statement?customer=C300",
+        "/portal/invoices.csv?customer=C300",
+    ):
         assert (await a.get(path)).status_code == 404, path
     assert (await a.get("/portal/invoices/C100/A-0001")).status_code == 200
 
@@ -199,19 +221,38 @@ async def test_switching_between_granted_customers(
     assert "A2-1" in second.text and "A-0004" not in second.text
 
 
-async def test_filters(engine: AsyncEngine, signed: tuple[httpx.AsyncClient, httpx.AsyncClient, World]) -> None:
+async def test_filters(
+    engine: AsyncEngine, signed: tuple[httpx.AsyncClient, httpx.AsyncClient, World]
+) -> None:
     a, _, _ = signed
-    await store(engine, [
-        dated("X-1", "C100", date(2025, 6, 1), po_number="PO-X", status="paid",
-              sales_order_number="SO-X"),
-        dated("CM-1", "C100", date(2026, 2, 1), document_type="credit_memo",
-              original_invoice_number="A-0001", total="4904.90"),
-    ])
+    await store(
+        engine,
+        [
+            dated(
+                "X-1",
+                "C100",
+                date(2025, 6, 1),
+                po_number="PO-X",
+                status="paid",
+                sales_order_number="SO-X",
+            ),
+            dated(
+                "CM-1",
+                "C100",
+                date(2026, 2, 1),
+                document_type="credit_memo",
+                original_invoice_number="A-0001",
+                total="4904.90",
+            ),
+        ],
+    )
 
     async def numbers(**params: str) -> set[str]:
         page = await a.get("/portal/invoices", params=params)
         assert page.status_code == 200, page.text
-        return {n for n in ("A-0000", "A-0001", "A-0004", "X-1", "CM-1") if f">{n}</a>" in page.text}
+        return {
+            n for n in ("A-0000", "A-0001", "A-0004", "X-1", "CM-1") if f">{n}</a>" in page.text
+        }
 
     assert await numbers(po="PO-X") == {"X-1"}
     assert await numbers(order="SO-X") == {"X-1"}
@@ -249,7 +290,9 @@ async def test_keyset_paging_visits_every_invoice_once(
         assert page.status_code == 200
         if pages == 0:
             assert "125 matching documents" in page.text
-        rows = [line for line in page.text.splitlines() if '<td><a href="/portal/invoices/C100/' in line]
+        rows = [
+            line for line in page.text.splitlines() if '<td><a href="/portal/invoices/C100/' in line
+        ]
         seen += [r.split(">")[2].split("<")[0] for r in rows]
         nxt = re.search(r'rel="next" href="([^"]+)"', page.text)
         url = nxt.group(1).replace("&amp;", "&") if nxt else ""
@@ -270,10 +313,14 @@ async def test_invoice_page_pdf_and_csv(
     assert pdf.headers["content-type"] == "application/pdf"
     text = "".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(pdf.content)).pages)
     assert "A-0002" in text
-    again = await a.get("/portal/invoices/C100/A-0002/pdf", headers={"if-none-match": pdf.headers["etag"]})
+    again = await a.get(
+        "/portal/invoices/C100/A-0002/pdf", headers={"if-none-match": pdf.headers["etag"]}
+    )
     assert again.status_code == 304
     assert (await a.get("/portal/invoices/C100/NOPE")).status_code == 404
-    exported = await a.get("/portal/invoices.csv", params={"customer": "C100", "from": "2026-01-03"})
+    exported = await a.get(
+        "/portal/invoices.csv", params={"customer": "C100", "from": "2026-01-03"}
+    )
     assert exported.headers["content-type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(exported.text)))
     assert [r["invoice_number"] for r in rows] == ["A-0004", "A-0003", "A-0002"]
@@ -284,7 +331,10 @@ async def test_csv_streams_past_one_batch_and_defuses_formulas(
     engine: AsyncEngine, signed: tuple[httpx.AsyncClient, httpx.AsyncClient, World]
 ) -> None:
     a, _, _ = signed
-    docs = [dated(f"Q-{i:05d}", "C200", date(2025, 1, 1), po_number="=HYPERLINK(1)") for i in range(1_100)]
+    docs = [
+        dated(f"Q-{i:05d}", "C200", date(2025, 1, 1), po_number="=HYPERLINK(1)")
+        for i in range(1_100)
+    ]
     await store(engine, docs)
     exported = await a.get("/portal/invoices.csv", params={"customer": "C200"})
     rows = list(csv.DictReader(io.StringIO(exported.text)))
@@ -303,17 +353,26 @@ async def test_statement_ages_open_items_per_currency(
         d = today - timedelta(days=days_past)
         return dated(number, "C200", d - timedelta(days=30), due_date=d.isoformat(), **more)
 
-    await store(engine, [
-        due(-5, "S-CUR"), due(0, "S-CUR2"), due(1, "S-1"), due(30, "S-30"), due(31, "S-31"),
-        due(90, "S-90"), due(91, "S-91"), due(200, "S-PAID", status="paid"),
-        due(10, "S-EUR", currency="EUR"),
-        due(10, "S-CM", document_type="credit_memo", total="4904.90"),
-    ])
+    await store(
+        engine,
+        [
+            due(-5, "S-CUR"),
+            due(0, "S-CUR2"),
+            due(1, "S-1"),
+            due(30, "S-30"),
+            due(31, "S-31"),
+            due(90, "S-90"),
+            due(91, "S-91"),
+            due(200, "S-PAID", status="paid"),
+            due(10, "S-EUR", currency="EUR"),
+            due(10, "S-CM", document_type="credit_memo", total="4904.90"),
+        ],
+    )
     page = await a.get("/portal/statement", params={"customer": "C200"})
     assert page.status_code == 200
     assert "S-PAID" not in page.text
     html = page.text
-    usd = html[html.index("<th scope=\"row\">USD</th>"):].split("</tr>")[0]
+    usd = html[html.index('<th scope="row">USD</th>') :].split("</tr>")[0]
     cells = [c.split("<")[0] for c in usd.split('<td class="num">')[1:]]
     # current: A2-1 (due long ago? no: 2026-01-31, so over 90) ... count exactly:
     # current S-CUR, S-CUR2; 1-30: S-1, S-30, minus the memo (10 days); 31-60: S-31; 61-90: S-90;

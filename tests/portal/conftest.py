@@ -3,8 +3,6 @@ a busy machine); `test_accounts.py` checks the parameters the server really uses
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from argon2 import PasswordHasher
 
@@ -14,8 +12,7 @@ SERVER_HASHER = passwords._hasher  # what the server uses, kept before any test 
 
 
 @pytest.fixture(autouse=True)
-def cheap_password_hashes(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def cheap_password_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
     cheap = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
     monkeypatch.setattr(passwords, "_hasher", cheap)
     monkeypatch.setattr(passwords, "_DUMMY", cheap.hash("dummy password!"))
-    yield

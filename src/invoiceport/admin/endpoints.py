@@ -21,9 +21,11 @@ from invoiceport.invoices.validation import (
     parse_document,
     validation_errors,
 )
+from invoiceport.overview import service as overview
 from invoiceport.partners import service as partner_service
 from invoiceport.partners.schemas import OAuthClientCreate, Partner, PartnerCreate
 from invoiceport.platform.context import AppContext, context
+from invoiceport.platform.db import utcnow
 from invoiceport.platform.web import (
     ApiError,
     JSONBytesResponse,
@@ -80,6 +82,7 @@ async def upsert_invoice(request: Request, svc: ServicesDep) -> JSONBytesRespons
     try:
         invoice = parse_document(raw, verify_totals=_verify_totals(request))
     except InvoiceRejected as exc:
+        await overview.record_rejections(svc.engine, "admin", [(None, exc.errors, raw)], utcnow())
         raise ApiError(422, "invoice rejected", exc.errors) from None
     outcome = await ingest.upsert(svc.engine, invoice)
     return JSONBytesResponse({"result": outcome.result, "version": outcome.version})
@@ -95,9 +98,13 @@ async def bulk_upsert(request: Request, svc: ServicesDep) -> JSONBytesResponse:
         batch_size=svc.settings.bulk_batch_size,
         max_line_bytes=svc.settings.max_body_bytes,
     )
-    for number, line in enumerate(raw.split(b"\n"), start=1):
+    lines = raw.split(b"\n")
+    for number, line in enumerate(lines, start=1):
         await bulk.add_raw(number, line)
     report = await bulk.finish()
+    if report.rejected:  # kept for the console, with the documents' text
+        rejected = [(r.line, r.errors, lines[r.line - 1]) for r in report.rejected]
+        await overview.record_rejections(svc.engine, "admin-bulk", rejected, utcnow())
     return JSONBytesResponse(report.as_json())
 
 

@@ -208,3 +208,16 @@ async def insert_oauth_token(
 async def delete_expired_oauth_tokens(conn: AsyncConnection, before: datetime) -> int:
     result = await conn.execute(delete(oauth_tokens).where(oauth_tokens.c.expires_at <= before))
     return int(result.rowcount or 0)
+
+
+async def rename_partner(conn: AsyncConnection, partner_id: int, name: str) -> bool:
+    result = await conn.execute(
+        partners.update().where(partners.c.id == partner_id).values(name=name)
+    )
+    return bool(result.rowcount)
+
+
+async def delete_partner(conn: AsyncConnection, partner_id: int) -> bool:
+    """The partner and, by cascade, its grants, credentials and users."""
+    result = await conn.execute(partners.delete().where(partners.c.id == partner_id))
+    return bool(result.rowcount)

@@ -72,6 +72,29 @@ async def ungrant(engine: AsyncEngine, partner_id: int, customer_numbers: list[s
         await repository.revoke_customers(conn, partner_id, customer_numbers)
 
 
+async def grant_customers(engine: AsyncEngine, partner_id: int, numbers: list[str]) -> None:
+    """Grant customer numbers (already granted ones stay); `PartnerNotFound` if none."""
+    await grant(engine, partner_id, numbers)
+
+
+async def revoke_customers(engine: AsyncEngine, partner_id: int, numbers: list[str]) -> None:
+    """Revoke customer numbers (ungranted ones are ignored); `PartnerNotFound` if none."""
+    await ungrant(engine, partner_id, numbers)
+
+
+async def rename_partner(engine: AsyncEngine, partner_id: int, name: str) -> None:
+    async with write_transaction(engine) as conn:
+        if not await repository.rename_partner(conn, partner_id, name):
+            raise PartnerNotFound(partner_id)
+
+
+async def delete_partner(engine: AsyncEngine, partner_id: int) -> None:
+    """The partner with its grants, API keys, OAuth clients and portal users."""
+    async with write_transaction(engine) as conn:
+        if not await repository.delete_partner(conn, partner_id):
+            raise PartnerNotFound(partner_id)
+
+
 async def issue_api_key(engine: AsyncEngine, partner_id: int) -> IssuedApiKey:
     key = credentials.new_api_key()
     async with write_transaction(engine) as conn:

@@ -19,7 +19,7 @@ log = logging.getLogger("invoiceport.web")
 
 
 def install(app: FastAPI) -> None:
-    from invoiceport.web import console, portal, static
+    from invoiceport.web import console, console_partners, portal, static
 
     svc = context_of(app)
     settings = svc.settings
@@ -41,6 +41,7 @@ def install(app: FastAPI) -> None:
     app.include_router(static.router)
     app.include_router(portal.router)
     app.include_router(console.router)
+    app.include_router(console_partners.router)
 
 
 def _add_error_pages(app: FastAPI) -> None:

@@ -18,15 +18,18 @@ from invoiceport.platform.context import context_of
 log = logging.getLogger("invoiceport.web")
 
 
+def session_key(secret: str) -> bytes:
+    """The key that signs session cookies, from `INVOICEPORT_SESSION_SECRET`."""
+    return hashlib.sha256(b"session\n" + secret.encode()).digest()
+
+
 def install(app: FastAPI) -> None:
     from invoiceport.web import console, console_partners, portal, static
 
     svc = context_of(app)
     settings = svc.settings
     if settings.session_secret is not None and settings.session_secret.get_secret_value():
-        svc.session_key = hashlib.sha256(
-            b"session\n" + settings.session_secret.get_secret_value().encode()
-        ).digest()
+        svc.session_key = session_key(settings.session_secret.get_secret_value())
     elif settings.admin_token is not None and settings.admin_token.get_secret_value():
         svc.session_key = hashlib.sha256(
             b"session-from-admin-token\n" + settings.admin_token.get_secret_value().encode()

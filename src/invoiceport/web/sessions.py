@@ -56,8 +56,13 @@ def session_token(request: Request, role: str) -> str | None:
     return token
 
 
+def cookie_value(key: bytes, role: str, token: str) -> str:
+    """The session cookie's value: the token and its HMAC under the session key."""
+    return f"{token}.{_mac(key, role, token)}"
+
+
 def set_session(request: Request, response: Response, role: str, token: str) -> None:
-    value = f"{token}.{_mac(context(request).session_key, role, token)}"
+    value = cookie_value(context(request).session_key, role, token)
     response.set_cookie(
         cookie_name(role),
         value,

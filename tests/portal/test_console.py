@@ -204,3 +204,28 @@ async def test_webhook_deliveries_and_replay(
     assert replayed.status_code == 303
     other = await console.get(f"/console/partners/{w.b}/webhooks/{issued.endpoint.id}")
     assert other.status_code == 404
+
+
+async def test_the_admin_api_invites_portal_users(
+    client: httpx.AsyncClient, engine: AsyncEngine
+) -> None:
+    w = await world(engine)
+    made = await client.post(
+        f"/admin/v1/partners/{w.a}/portal-users", json={"email": "Pia@Acme.example"}
+    )
+    assert made.status_code == 201, made.text
+    token = made.json()["invitation_url"].split("token=")[1]
+    user = await accounts.invitation_user(engine, token, utcnow())
+    assert user is not None and user.email == "pia@acme.example" and user.partner_id == w.a
+    again = await client.post(
+        f"/admin/v1/partners/{w.a}/portal-users", json={"email": "pia@acme.example"}
+    )
+    assert again.status_code == 409
+    assert (
+        await client.post("/admin/v1/partners/999/portal-users", json={"email": "x@y.example"})
+    ).status_code == 404
+    bad = await client.post(
+        f"/admin/v1/partners/{w.a}/portal-users", json={"email": "not an address"}
+    )
+    assert bad.status_code == 422
+    assert (await client.post(f"/admin/v1/partners/{w.a}/portal-users", json={})).status_code == 422

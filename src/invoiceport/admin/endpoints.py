@@ -11,8 +11,9 @@ from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import Response
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from invoiceport.accounts import service as accounts
 from invoiceport.invoices import queries
 from invoiceport.invoices import service as ingest
 from invoiceport.invoices.validation import (
@@ -189,3 +190,31 @@ async def revoke_oauth_client(
 ) -> Response:
     await partner_service.revoke_oauth_client(svc.engine, partner_id, client_id)
     return Response(status_code=204)
+
+
+class PortalUserInvite(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    email: str = Field(min_length=3, max_length=254)
+
+
+@router.post(
+    "/partners/{partner_id}/portal-users",
+    status_code=201,
+    summary="Invite a partner portal user: a one-time invitation link (shown once)",
+)
+async def invite_portal_user(
+    partner_id: PartnerId, request: Request, svc: ServicesDep
+) -> JSONBytesResponse:
+    body = await _model_body(request, PortalUserInvite)
+    try:
+        invitation = await accounts.invite(svc.engine, "portal", body.email, partner_id, utcnow())
+    except accounts.AccountError as exc:
+        raise ApiError(409 if "exists already" in str(exc) else 422, str(exc)) from None
+    base = str(request.base_url).rstrip("/")
+    return JSONBytesResponse(
+        {
+            "id": invitation.user_id,
+            "invitation_url": f"{base}/portal/invitation?token={invitation.token}",
+        },
+        status_code=201,
+    )

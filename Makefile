@@ -10,7 +10,7 @@ DEMO_INVOICES ?= 200
 # The demo's admin token: yours if INVOICEPORT_ADMIN_TOKEN is set, else a new one per `make run`.
 ADMIN_TOKEN = $(or $(INVOICEPORT_ADMIN_TOKEN),$(shell $(PYTHON) -c 'import secrets; print("adm_" + secrets.token_urlsafe(24))'))
 
-.PHONY: run test test-full lint types pytest lock bench bench-pdf clean
+.PHONY: run test test-full lint types pytest chromium lock bench bench-pdf clean
 
 $(STAMP): requirements/lock.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,8 +39,13 @@ lint: $(STAMP)
 types: $(STAMP)
 	$(BIN)/mypy
 
-pytest: $(STAMP)
+pytest: $(STAMP) chromium
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# The browser tests drive Debian's chromium (never a browser Playwright downloads itself).
+chromium:
+	@test -x /usr/bin/chromium || { apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium; }
 
 # Re-resolve the pinned dependency set after editing pyproject.toml.
 lock: $(STAMP)

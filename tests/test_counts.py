@@ -233,6 +233,10 @@ def test_only_an_unfiltered_single_account_query_has_a_stored_count() -> None:
         "invoice_date_to": "2026-01-01",
         "order_date_from": "2026-01-01T00:00:00Z",
         "order_date_to": "2026-01-01T00:00:00Z",
+        "status": "paid",
+        "document_type": "credit_memo",
+        "serial_number": "SN-1",
+        "original_invoice_number": "I-0",
     }
     assert set(filters) | {"environment", "customer_numbers", "bill_to_accounts"} == set(
         q.__dataclass_fields__
@@ -265,6 +269,9 @@ async def fresh_engine(fresh_url: str) -> AsyncIterator[AsyncEngine]:
     await engine.dispose()
 
 
+COLUMNS_SINCE_0004 = ("due_date", "original_invoice_number")  # migration 0010
+
+
 async def test_the_migration_counts_the_invoices_already_stored(fresh_engine: AsyncEngine) -> None:
     await upgrade(fresh_engine, "0004")
     rows = []
@@ -277,9 +284,13 @@ async def test_the_migration_counts_the_invoices_already_stored(fresh_engine: As
         )
         prepared = prepare(invoice)
         at = utcnow()
-        rows.append((*prepared.values, prepared.content_hash, prepared.document, 1, at, at))
+        values = dict(zip(repository.ROW_COLUMNS, prepared.values, strict=True))
+        old = [values[c] for c in repository.ROW_COLUMNS if c not in COLUMNS_SINCE_0004]
+        rows.append((*old, prepared.content_hash, prepared.document, 1, at, at))
+    columns = [c for c in repository.INSERT_COLUMNS if c not in COLUMNS_SINCE_0004]
     async with write_transaction(fresh_engine) as conn:
-        await repository.insert_rows(conn, rows)  # as release 0004 stored them: no counts
+        # As release 0004 stored them: its columns, and no counts.
+        await repository.copy_rows(conn, invoices, columns, rows)
     await upgrade(fresh_engine)
     expected = await assert_exact(fresh_engine)
     assert sum(n for (scope, _, _), n in expected.items() if scope == "customer") == 30

@@ -17,7 +17,7 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect
 
-from invoiceport import __version__, oauth, pages, ratelimit
+from invoiceport import __version__, oauth, pages, ratelimit, web
 from invoiceport.dialects import abcsupply, ingram, native, scansource
 from invoiceport.dialects.abcsupply import live as abcsupply_live
 from invoiceport.dialects.scansource import live as scansource_live
@@ -100,6 +100,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     _add_operations(app)
     _add_dialects(app)
+    web.install(app)  # the partner portal and the supplier console (docs/portal.md)
     if settings.admin_token is not None and settings.admin_token.get_secret_value():
         from invoiceport.admin import openapi as admin_openapi
         from invoiceport.admin.endpoints import router as admin_router

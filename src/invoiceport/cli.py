@@ -28,6 +28,8 @@ from invoiceport.platform.db import create_engine
 from invoiceport.settings import Settings
 
 T = TypeVar("T")
+from invoiceport.cli_users import console_app, portal_app  # noqa: E402
+
 Model = TypeVar("Model", bound=BaseModel)
 PartnerId = Annotated[int, typer.Argument(min=1, max=2**31 - 1)]  # the admin API's bounds
 CredentialId = Annotated[int, typer.Argument(min=1, max=2**31 - 1)]
@@ -43,6 +45,8 @@ db_app = typer.Typer(help="Database schema (Alembic migrations).", no_args_is_he
 partner_app = typer.Typer(help="Partners, customer grants and credentials.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(partner_app, name="partner")
+app.add_typer(console_app, name="console-user")
+app.add_typer(portal_app, name="portal-user")
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)

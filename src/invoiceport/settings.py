@@ -145,6 +145,15 @@ class Settings(BaseSettings):
     seller_tax_id: str | None = None
     seller_logo: Path | None = None
 
+    # The partner portal and the supplier console (docs/portal.md).
+    session_secret: SecretStr | None = Field(
+        default=None,
+        description="Signs session cookies; unset: derived from the admin token, else per process",
+    )
+    cookie_secure: bool = Field(
+        default=True, description="Session cookies only over HTTPS (off for plain-HTTP testing)"
+    )
+
     @field_validator("admin_token")
     @classmethod
     def _strong_admin_token(cls, value: SecretStr | None) -> SecretStr | None:

@@ -11,8 +11,9 @@ from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import Response
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from invoiceport.accounts import service as accounts
 from invoiceport.admin.idempotency import idempotent
 from invoiceport.invoices import queries
 from invoiceport.invoices import service as ingest
@@ -22,6 +23,7 @@ from invoiceport.invoices.validation import (
     parse_document,
     validation_errors,
 )
+from invoiceport.overview import service as overview
 from invoiceport.partners import service as partner_service
 from invoiceport.partners.schemas import (
     CLIENT_ID_MAX_LENGTH,
@@ -32,6 +34,7 @@ from invoiceport.partners.schemas import (
     PartnerRename,
 )
 from invoiceport.platform.context import AppContext, context
+from invoiceport.platform.db import utcnow
 from invoiceport.platform.web import (
     ApiError,
     JSONBytesResponse,
@@ -91,6 +94,9 @@ async def upsert_invoice(request: Request, svc: ServicesDep) -> Response:
         try:
             invoice = parse_document(raw, verify_totals=_verify_totals(request))
         except InvoiceRejected as exc:
+            await overview.record_rejections(
+                svc.engine, "admin", [(None, exc.errors, raw)], utcnow()
+            )
             raise ApiError(422, "invoice rejected", exc.errors) from None
         outcome = await ingest.upsert(svc.engine, invoice)
         return JSONBytesResponse({"result": outcome.result, "version": outcome.version})
@@ -110,9 +116,13 @@ async def bulk_upsert(request: Request, svc: ServicesDep) -> Response:
             batch_size=svc.settings.bulk_batch_size,
             max_line_bytes=svc.settings.max_body_bytes,
         )
-        for number, line in enumerate(raw.split(b"\n"), start=1):
+        lines = raw.split(b"\n")
+        for number, line in enumerate(lines, start=1):
             await bulk.add_raw(number, line)
         report = await bulk.finish()
+        if report.rejected:  # kept for the console, with the documents' text
+            rejected = [(r.line, r.errors, lines[r.line - 1]) for r in report.rejected]
+            await overview.record_rejections(svc.engine, "admin-bulk", rejected, utcnow())
         return JSONBytesResponse(report.as_json())
 
     return await idempotent(request, raw, run)
@@ -241,3 +251,31 @@ async def revoke_oauth_client(
 ) -> Response:
     await partner_service.revoke_oauth_client(svc.engine, partner_id, client_id)
     return Response(status_code=204)
+
+
+class PortalUserInvite(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    email: str = Field(min_length=3, max_length=254)
+
+
+@router.post(
+    "/partners/{partner_id}/portal-users",
+    status_code=201,
+    summary="Invite a partner portal user: a one-time invitation link (shown once)",
+)
+async def invite_portal_user(
+    partner_id: PartnerId, request: Request, svc: ServicesDep
+) -> JSONBytesResponse:
+    body = await _model_body(request, PortalUserInvite)
+    try:
+        invitation = await accounts.invite(svc.engine, "portal", body.email, partner_id, utcnow())
+    except accounts.AccountError as exc:
+        raise ApiError(409 if "exists already" in str(exc) else 422, str(exc)) from None
+    base = str(request.base_url).rstrip("/")
+    return JSONBytesResponse(
+        {
+            "id": invitation.user_id,
+            "invitation_url": f"{base}/portal/invitation?token={invitation.token}",
+        },
+        status_code=201,
+    )

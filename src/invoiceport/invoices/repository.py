@@ -131,6 +131,8 @@ ROW_COLUMNS = (
     "order_date",
     "currency",
     "total",
+    "due_date",
+    "original_invoice_number",
 )
 """The columns `row_values` gives, from the document itself."""
 WRITE_COLUMNS = (*ROW_COLUMNS, "content_hash", "document", "version", "updated_at")
@@ -153,6 +155,8 @@ def row_values(invoice: CanonicalInvoice) -> tuple[Any, ...]:
         invoice.order_date,
         invoice.currency,
         invoice.total,
+        invoice.due_date,
+        invoice.original_invoice_number,
     )
 
 
@@ -325,6 +329,7 @@ class InvoiceQuery:
     updated_to: datetime | None = None
     granted_to: int | None = None
     """Every customer number and bill-to account granted to this partner (beside the above)."""
+    original_invoice_number: str | None = None
 
 
 def filtered(query: Select[Any], q: InvoiceQuery) -> Select[Any]:
@@ -367,6 +372,8 @@ def filtered(query: Select[Any], q: InvoiceQuery) -> Select[Any]:
         query = query.where(c.updated_at >= q.updated_from)
     if q.updated_to is not None:
         query = query.where(c.updated_at <= q.updated_to)
+    if q.original_invoice_number is not None:
+        query = query.where(c.original_invoice_number == q.original_invoice_number)
     return _document_filters(query, q)
 
 

@@ -38,6 +38,8 @@ invoices = Table(
     Column("order_date", UTCDateTime),
     Column("currency", String(3), nullable=False),
     Column("total", ExactDecimal, nullable=False),
+    Column("due_date", Date),  # the statement of account's aging (migration 0010)
+    Column("original_invoice_number", String(255)),  # a credit memo's invoice (0010)
     Column("content_hash", String(64), nullable=False),
     Column("document", Text, nullable=False),
     Column("version", Integer, nullable=False),
@@ -48,6 +50,7 @@ invoices = Table(
     Index(None, "environment", "customer_number", "po_number"),
     Index(None, "environment", "customer_number", "sales_order_number"),
     Index(None, "environment", "invoice_number"),
+    Index(None, "environment", "customer_number", "original_invoice_number"),
 )
 
 # Pages are read newest first (`date DESC NULLS LAST, invoice_number DESC`): these indexes hold that
@@ -79,6 +82,20 @@ invoice_counts = Table(
     Column("account", String(64), nullable=False),
     Column("n", Integer, nullable=False),
     PrimaryKeyConstraint("scope", "environment", "account"),
+)
+
+# What ingest refused, with per-field errors, for the console (migration 0010).
+rejected_documents = Table(
+    "rejected_documents",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("received_at", UTCDateTime, nullable=False, index=True),
+    Column("source", String(32), nullable=False),  # "admin", "admin-bulk", "import"
+    Column("line", Integer),
+    Column("customer_number", String(255)),
+    Column("invoice_number", String(255)),
+    Column("errors", Text, nullable=False),  # JSON list of "field: message"
+    Column("excerpt", Text, nullable=False),  # the document's first 2,000 characters
 )
 
 # The native API's cursor pages: newest first by id within a customer (migration 0008).

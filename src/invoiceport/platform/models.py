@@ -2,6 +2,7 @@
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from invoiceport.accounts import tables as account_tables
 from invoiceport.idempotency import tables as idempotency_tables
 from invoiceport.invoices import tables as invoice_tables
 from invoiceport.partners import tables as partner_tables
@@ -9,6 +10,7 @@ from invoiceport.platform.db import metadata, write_transaction
 from invoiceport.webhooks import tables as webhook_tables
 
 __all__ = [
+    "account_tables",
     "idempotency_tables",
     "invoice_tables",
     "metadata",

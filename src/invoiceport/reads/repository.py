@@ -34,6 +34,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from invoiceport.accounts.tables import web_sessions, web_users
 from invoiceport.invoices.repository import (
     STORED_COLUMNS,
     InvoiceQuery,
@@ -50,8 +51,9 @@ from invoiceport.invoices.tables import invoice_counts, invoices
 from invoiceport.partners.tables import api_keys, oauth_clients, oauth_tokens, partner_customers
 from invoiceport.platform.db import UTCDateTime, fetch
 
-Kind = Literal["api_key", "bearer", "key_or_bearer"]
-"""`key_or_bearer`: an API key or an OAuth token, whichever has the digest (the native API)."""
+Kind = Literal["api_key", "bearer", "key_or_bearer", "session"]
+"""`key_or_bearer`: an API key or an OAuth token, whichever has the digest (the native API);
+`session`: a portal user's live session (accounts/)."""
 Match = Literal["key", "number", "number_of_account"]
 
 
@@ -68,6 +70,24 @@ def credential(kind: Kind) -> Subquery:
     query: Any
     if kind == "api_key":
         query = key
+    elif kind == "session":  # a portal user's live session (accounts/): the user's partner
+        query = (
+            select(
+                web_users.c.partner_id,
+                web_sessions.c.token_hash.label("secret_hash"),
+                null().label("scopes"),
+                null().label("client_id"),
+            )
+            .join(web_users, web_users.c.id == web_sessions.c.user_id)
+            .where(
+                web_sessions.c.token_hash == secret,
+                web_sessions.c.revoked_at.is_(None),
+                web_sessions.c.expires_at > bindparam("now", type_=UTCDateTime),
+                web_users.c.role == "portal",
+                web_users.c.disabled_at.is_(None),
+                web_users.c.partner_id.is_not(None),
+            )
+        )
     else:
         query = (
             select(
@@ -274,6 +294,80 @@ async def total(conn: AsyncConnection, query: InvoiceQuery) -> int:
     """The exact number of matches: the stored count where one answers, else counted."""
     n = await stored_count(conn, query)
     return await count(conn, query) if n is None else n
+
+
+LISTED_COLUMNS = (
+    "customer_number",
+    "invoice_number",
+    "document_type",
+    "status",
+    "sales_order_number",
+    "po_number",
+    "invoice_date",
+    "due_date",
+    "currency",
+    "total",
+)
+"""What a listing reads of each invoice: columns, never the document."""
+CAPPED_COUNT = 10_000
+"""A filtered listing counts its matches up to this many (a count costs what it reads)."""
+
+
+def past(cursor: tuple[Any, str] | None) -> ColumnElement[bool] | None:
+    """Past the (invoice date, invoice number) `cursor`, newest first (dates NULL come last);
+    the redundant `invoice_date <= d` lets the newest-first index serve it as a range."""
+    if cursor is None:
+        return None
+    c = invoices.c
+    day, number = cursor
+    if day is None:
+        return and_(c.invoice_date.is_(None), c.invoice_number < number)
+    return and_(
+        c.invoice_date <= day,
+        or_(c.invoice_date < day, c.invoice_number < number),
+    )
+
+
+def listing(
+    kind: Kind | None,
+    query: InvoiceQuery,
+    limit: int,
+    cursor: tuple[Any, str] | None,
+    *,
+    null_dates_only: bool = False,
+) -> Select[Any]:
+    """With a credential `kind`: the credential, its grant of `:grant_account`, the number of
+    matches (exact when stored, else counted up to `CAPPED_COUNT` + 1) and the first `limit`
+    matches past `cursor` (newest first), read only where every account of `query` is granted.
+    Without (`kind` None; the caller checked the grant): the rows alone."""
+    c = invoices.c
+    rows = filtered(select(*(c[name] for name in LISTED_COLUMNS)), query)
+    condition = past(cursor)
+    if condition is not None:
+        rows = rows.where(condition)
+    if null_dates_only:
+        rows = rows.where(c.invoice_date.is_(None))
+    order = (c.invoice_date.desc().nulls_last(), c.invoice_number.desc())
+    if kind is None:
+        return rows.order_by(*order).limit(limit)
+    cred = credential(kind)
+    guard = _all_granted(kind, (*query.customer_numbers, *query.bill_to_accounts))
+    found = rows.where(guard).order_by(*order).limit(limit).subquery("found")
+    if count_scope(query) is not None:
+        total = _total(query, guard)
+    else:
+        capped = filtered(select(c.id), query).where(guard).limit(CAPPED_COUNT + 1).subquery()
+        total = select(func.count()).select_from(capped).scalar_subquery()
+    f = found.c
+    return (
+        select(
+            *_credential_columns(cred, True),
+            total.label("matches"),
+            *(f[name] for name in LISTED_COLUMNS),
+        )
+        .select_from(cred.outerjoin(found, true()))
+        .order_by(f.invoice_date.desc().nulls_last(), f.invoice_number.desc())
+    )
 
 
 async def rows(

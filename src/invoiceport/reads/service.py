@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -92,7 +93,45 @@ class After:
     total: bool = False
 
 
-Lookup = ByKey | ByNumber | PageOf | After
+@dataclass(frozen=True, slots=True)
+class ListOf:
+    """Up to `limit` matches of a query of one customer past `after` (its last row's invoice
+    date and number; None: from the newest), newest first: keyset paging, as cheap on the
+    thousandth page as on the first. Listing columns only (`Listed`), never the documents."""
+
+    query: InvoiceQuery
+    limit: int
+    after: tuple[date | None, str] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Listed:
+    customer_number: str
+    invoice_number: str
+    document_type: str
+    status: str | None
+    sales_order_number: str | None
+    po_number: str | None
+    invoice_date: date | None
+    due_date: date | None
+    currency: str
+    total: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class Listing:
+    items: list[Listed]
+    matches: int
+    """Exact when the query is a customer alone; else counted up to `CAPPED_COUNT` + 1."""
+    more: bool
+    """There are matches past the last item."""
+
+    @property
+    def capped(self) -> bool:
+        return self.matches > repository.CAPPED_COUNT
+
+
+Lookup = ByKey | ByNumber | PageOf | After | ListOf
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +148,8 @@ class Access:
     """The invoice's date (an open order's: its order date), read even when `unchanged`."""
     slice: Slice | None = None
     """The invoices an `After` lookup asked for, when the partner is granted its accounts."""
+    listing: Listing | None = None
+    """The listing asked for (`ListOf`), when the partner is granted its accounts."""
 
 
 def _principal(
@@ -165,6 +206,8 @@ async def access(
         return await _page(engine, presented, now, lookup, account)
     if isinstance(lookup, After):
         return await _after(engine, presented, now, lookup, account, seconds)
+    if isinstance(lookup, ListOf):
+        return await _list(engine, presented, now, lookup, account)
     params = _params(presented, now, account)
     match: repository.Match | None = None
     if isinstance(lookup, ByKey):
@@ -299,3 +342,34 @@ async def stream_after(
         if len(items) < batch:
             return
         after = items[-1].id
+
+
+async def _list(
+    engine: AsyncEngine, presented: Presented, now: datetime, lookup: ListOf, account: str | None
+) -> Access:
+    """One statement (credential, grant, count, rows); a second only when the page reaches the
+    invoices without a date, which come last."""
+    want = lookup.limit + 1  # one more tells whether there is a next page
+    statement = repository.listing(presented.kind, lookup.query, want, lookup.after)
+    params = _params(presented, now, account)
+    async with read_connection(engine) as conn:
+        rows = [row._mapping for row in await conn.execute(statement, params)]
+        principal = _principal(presented, rows[0] if rows else None, account)
+        if principal is None:
+            return Access(None)
+        items = [_listed(row) for row in rows if row["invoice_number"] is not None]
+        dated_section = lookup.after is None or lookup.after[0] is not None
+        if len(items) < want and dated_section and int(rows[0]["matches"]) > 0:
+            more = repository.listing(
+                None, lookup.query, want - len(items), None, null_dates_only=True
+            )
+            items += [_listed(row._mapping) for row in await conn.execute(more)]
+    matches = int(rows[0]["matches"])
+    listing = Listing(items[: lookup.limit], matches, len(items) > lookup.limit)
+    return Access(principal, listing=listing)
+
+
+def _listed(row: Mapping[str, Any]) -> Listed:
+    values = {name: row[name] for name in repository.LISTED_COLUMNS}
+    values["total"] = Decimal(values["total"])
+    return Listed(**values)

@@ -225,6 +225,29 @@ def import_command(
         raise typer.Exit(1)
 
 
+@app.command("export")
+def export_command(
+    format: Annotated[str, typer.Option("--format", help="peppol-bis3, xrechnung, cii or facturx")],
+    out_dir: Annotated[Path, typer.Option("--out", help="Directory the files are written to")],
+    customer: Annotated[str | None, typer.Option(help="Only this customer number")] = None,
+    since: Annotated[
+        str | None, typer.Option(help="Only invoices dated on or after (YYYY-MM-DD)")
+    ] = None,
+    environment: Annotated[str, typer.Option(help="production or sandbox")] = "production",
+    progress: Annotated[
+        bool | None, typer.Option("--progress/--no-progress", help="Default: on a terminal")
+    ] = None,
+) -> None:
+    """Export validated e-invoices (exit 1 when some were refused, 2 on bad input)."""
+    from invoiceport.ops.cli_export import run_export
+
+    code = run_export(
+        _settings(), _run, out, err, format, out_dir, customer, since, environment, progress
+    )
+    if code:
+        raise typer.Exit(code)
+
+
 @app.command()
 def demo(
     seed: Annotated[int, typer.Option(help="Same seed, same data")] = 1,

@@ -9,10 +9,12 @@ from __future__ import annotations
 import hmac
 from typing import Annotated, Any, TypeVar
 
-from fastapi import APIRouter, Depends, Path, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, ValidationError
 
+from invoiceport.einvoice.export import Refused
+from invoiceport.einvoice.http import einvoice_response, parse_format, refusal_body
 from invoiceport.invoices import queries
 from invoiceport.invoices import service as ingest
 from invoiceport.invoices.validation import (
@@ -112,6 +114,37 @@ async def get_invoice(
     if stored is None:
         raise ApiError(404, f"invoice {environment}/{customer_number}/{invoice_number} not found")
     return JSONBytesResponse(stored.as_json())
+
+
+@router.get(
+    "/invoices/{environment}/{customer_number}/{invoice_number}/einvoice",
+    summary="The invoice as a validated EN 16931 e-invoice (format: "
+    "peppol-bis3, xrechnung, cii or facturx); 422 lists the failed rules",
+)
+async def get_einvoice(
+    environment: str,
+    customer_number: str,
+    invoice_number: str,
+    request: Request,
+    svc: ServicesDep,
+    format: Annotated[
+        str | None, Query(description="peppol-bis3, xrechnung, cii or facturx")
+    ] = None,
+) -> Response:
+    fmt = parse_format(format)
+    stored = await queries.get_invoice(svc.engine, environment, customer_number, invoice_number)
+    if stored is None:
+        raise ApiError(404, f"invoice {environment}/{customer_number}/{invoice_number} not found")
+    try:
+        return await einvoice_response(
+            request,
+            stored,
+            fmt,
+            etag_source=f"admin/{environment}/{customer_number}/{invoice_number}/{stored.version}",
+            partner_id=0,
+        )
+    except Refused as refused:
+        return JSONBytesResponse(refusal_body(refused, invoice_number), status_code=422)
 
 
 def _partner_json(partner: Partner) -> dict[str, Any]:

@@ -109,10 +109,14 @@ def build_xml(doc: Document, fmt: Format) -> tuple[bytes, str]:
     return build_ubl(doc, xrechnung=fmt.name == "xrechnung"), schema
 
 
+def safe_part(text: str) -> str:
+    """ASCII letters, digits, `-`, `_` and `.` only: safe in a header and as a file name."""
+    return "".join(c if (c.isascii() and c.isalnum()) or c in "-_." else "_" for c in text)
+
+
 def filename(invoice: CanonicalInvoice, fmt: Format) -> str:
     kind = "credit-memo" if invoice.is_credit_memo else "invoice"
-    safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in invoice.invoice_number)
-    return f"{kind}-{safe}-{fmt.name}{fmt.suffix}"
+    return f"{kind}-{safe_part(invoice.invoice_number)}-{fmt.name}{fmt.suffix}"
 
 
 def check_invoice(invoice: CanonicalInvoice, name: str, supplier: Supplier) -> tuple[bytes, Report]:

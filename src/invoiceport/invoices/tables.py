@@ -73,3 +73,6 @@ invoice_counts = Table(
     Column("n", Integer, nullable=False),
     PrimaryKeyConstraint("scope", "environment", "account"),
 )
+
+# `invoiceport export --since` over every customer of an environment (migration 0009).
+Index("ix_invoices_environment_invoice_date", invoices.c.environment, invoices.c.invoice_date)

@@ -199,16 +199,17 @@ def test_demo_prints_working_credentials(tmp_path: Path) -> None:
         "demo", "--seed", "7", "--invoices", "30", database_url=url, INVOICEPORT_ADMIN_TOKEN=ADM
     )
     assert result.returncode == 0, result.stderr
-    assert "demo data: 38 created, 0 updated, 0 unchanged invoices" in result.stdout
+    # 30 + 6 sandbox + 2 Ingram samples + 8 EU e-invoice documents (ops/demo_eu.py)
+    assert "demo data: 46 created, 0 updated, 0 unchanged invoices" in result.stdout
     assert "API key (Ocp-Apim-Subscription-Key): " in result.stdout
     assert (
         f"curl -s -H 'Authorization: Bearer {ADM}' http://127.0.0.1:8000/admin/v1/invoices/"
         in result.stdout
     )
     again = run("demo", "--seed", "7", "--invoices", "30", database_url=url)
-    assert "0 created, 0 updated, 38 unchanged" in again.stdout  # deterministic: same data again
+    assert "0 created, 0 updated, 46 unchanged" in again.stdout  # deterministic: same data again
     reset = run("demo", "--seed", "8", "--invoices", "30", "--reset", database_url=url)
-    assert "38 created" in reset.stdout
+    assert "46 created" in reset.stdout
 
 
 def test_partner_create_names_a_bad_customer_number(tmp_path: Path) -> None:

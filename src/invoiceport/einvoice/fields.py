@@ -68,6 +68,8 @@ BY_RULE: Final[dict[str, str]] = {
     "PEPPOL-EN16931-R041": "discount / freight / insurance / misc_fees",
     "PEPPOL-EN16931-R042": "discount / freight / insurance / misc_fees",
     "PEPPOL-EN16931-R061": "payment_means",
+    "PEPPOL-EN16931-R053": "lines[].vat_category / tax",
+    "PEPPOL-EN16931-R054": "lines[].vat_category / tax",
 }
 # Category rules (BR-S-01 ... BR-O-14): the VAT category's lines, charges or exemption reasons.
 _CATEGORY_PREFIXES: Final = (

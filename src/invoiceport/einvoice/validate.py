@@ -32,6 +32,7 @@ RULE_SETS: Final = {
     "XRECHNUNG": RULES / "xrechnung" / "XRechnung-UBL-validation.xslt",
 }
 SVRL: Final = "http://purl.oclc.org/dsdl/svrl"
+_PREFIX = re.compile(r"^\[[A-Za-z0-9-]+\]\s*-?\s*")  # "[BR-08]-An Invoice..." -> "An Invoice..."
 _LINE = re.compile(
     r"\*:(?:Invoice|CreditNote)Line\[[^]]*\]\[(\d+)\]|IncludedSupplyChainTradeLineItem\[(\d+)\]"
 )
@@ -143,7 +144,7 @@ class Validator:
             svrl = etree.fromstring(out.encode("utf-8"))
             for fa in svrl.iter(f"{{{SVRL}}}failed-assert"):
                 rule = fa.get("id") or name
-                text = " ".join("".join(fa.itertext()).split())
+                text = _PREFIX.sub("", " ".join("".join(fa.itertext()).split()))
                 location = fa.get("location") or ""
                 failure = Failure(
                     rule, text, location, canonical_field(rule, location, _line_of(location))

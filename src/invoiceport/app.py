@@ -18,7 +18,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect
 
 from invoiceport import __version__, oauth, ratelimit
-from invoiceport.dialects import abcsupply, ingram, scansource
+from invoiceport.dialects import abcsupply, ingram, native, scansource
 from invoiceport.invoices.validation import format_path
 from invoiceport.kit import RenderCache
 from invoiceport.partners.service import CredentialNotFound, PartnerNotFound
@@ -120,6 +120,7 @@ def _add_dialects(app: FastAPI) -> None:
     ingram.install(app)
     scansource.install(app)
     abcsupply.install(app)
+    native.install(app)
 
 
 def _add_operations(app: FastAPI) -> None:

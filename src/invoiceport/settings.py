@@ -65,6 +65,15 @@ class Settings(BaseSettings):
     webhook_concurrency: int = Field(default=16, ge=1, le=1000)
     webhook_secret_grace_seconds: float = Field(default=86400, ge=0)
     webhook_retention_days: int = Field(default=30, ge=0, description="0 keeps events forever")
+    idempotency_key_hours: float = Field(
+        default=24, gt=0, le=24 * 30, description="Admin API Idempotency-Key: kept this long"
+    )
+    idempotency_lease_seconds: float = Field(
+        default=900, gt=0, description="A request holding a key that runs longer is abandoned"
+    )
+    feed_retention_days: int = Field(
+        default=30, ge=1, le=3650, description="Change feed (/v1/events): older cursors are 410"
+    )
 
     max_url_bytes: int = Field(default=16_384, ge=1024, description="Path and query (414 above)")
     max_header_bytes: int = Field(default=65_536, ge=1024, description="All headers (431 above)")

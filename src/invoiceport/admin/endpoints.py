@@ -13,6 +13,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, ValidationError
 
+from invoiceport.admin.idempotency import idempotent
 from invoiceport.einvoice.export import Refused
 from invoiceport.einvoice.http import einvoice_response, parse_format, refusal_body
 from invoiceport.invoices import queries
@@ -77,30 +78,38 @@ async def _model_body(request: Request, model: type[Model], *, optional: bool = 
 
 
 @router.post("/invoices", summary="Create or update one canonical invoice")
-async def upsert_invoice(request: Request, svc: ServicesDep) -> JSONBytesResponse:
+async def upsert_invoice(request: Request, svc: ServicesDep) -> Response:
     raw = await read_body(request, svc.settings.max_body_bytes)
-    try:
-        invoice = parse_document(raw, verify_totals=_verify_totals(request))
-    except InvoiceRejected as exc:
-        raise ApiError(422, "invoice rejected", exc.errors) from None
-    outcome = await ingest.upsert(svc.engine, invoice)
-    return JSONBytesResponse({"result": outcome.result, "version": outcome.version})
+
+    async def run() -> Response:
+        try:
+            invoice = parse_document(raw, verify_totals=_verify_totals(request))
+        except InvoiceRejected as exc:
+            raise ApiError(422, "invoice rejected", exc.errors) from None
+        outcome = await ingest.upsert(svc.engine, invoice)
+        return JSONBytesResponse({"result": outcome.result, "version": outcome.version})
+
+    return await idempotent(request, raw, run)
 
 
 @router.post("/invoices/bulk", summary="Create or update invoices from NDJSON, one a line")
-async def bulk_upsert(request: Request, svc: ServicesDep) -> JSONBytesResponse:
+async def bulk_upsert(request: Request, svc: ServicesDep) -> Response:
     verify = _verify_totals(request)
     raw = await read_body(request, svc.settings.max_bulk_bytes)
-    bulk = ingest.BulkIngest(
-        svc.engine,
-        verify_totals=verify,
-        batch_size=svc.settings.bulk_batch_size,
-        max_line_bytes=svc.settings.max_body_bytes,
-    )
-    for number, line in enumerate(raw.split(b"\n"), start=1):
-        await bulk.add_raw(number, line)
-    report = await bulk.finish()
-    return JSONBytesResponse(report.as_json())
+
+    async def run() -> Response:
+        bulk = ingest.BulkIngest(
+            svc.engine,
+            verify_totals=verify,
+            batch_size=svc.settings.bulk_batch_size,
+            max_line_bytes=svc.settings.max_body_bytes,
+        )
+        for number, line in enumerate(raw.split(b"\n"), start=1):
+            await bulk.add_raw(number, line)
+        report = await bulk.finish()
+        return JSONBytesResponse(report.as_json())
+
+    return await idempotent(request, raw, run)
 
 
 @router.get(

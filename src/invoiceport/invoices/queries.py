@@ -15,7 +15,7 @@ from invoiceport.invoices.repository import InvoiceQuery
 from invoiceport.invoices.schemas import StoredInvoice
 from invoiceport.platform.db import read_connection
 
-__all__ = ["InvoiceQuery", "Page", "find_by_number", "get_invoice", "search"]
+__all__ = ["InvoiceQuery", "Page", "Slice", "find_by_number", "get_invoice", "search"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +28,16 @@ class Page:
     @property
     def pages(self) -> int:
         return (self.total + self.page_size - 1) // self.page_size
+
+
+@dataclass(frozen=True, slots=True)
+class Slice:
+    """Invoices after a cursor, newest first by id; `more`: others follow; `total`: the exact
+    number of all matches, when it was asked for."""
+
+    items: list[StoredInvoice]
+    more: bool
+    total: int | None = None
 
 
 async def search(

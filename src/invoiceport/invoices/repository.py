@@ -8,6 +8,7 @@ from datetime import date, datetime
 from typing import Any, Protocol
 
 import asyncpg
+import orjson
 from sqlalchemy import ColumnElement, Select, Table, and_, bindparam, func, or_, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
@@ -15,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from invoiceport.invoices.schemas import CanonicalInvoice, StoredInvoice
 from invoiceport.invoices.tables import invoice_counts, invoices
+from invoiceport.partners.tables import partner_customers
 
 Key = tuple[str, str, str]
 """(environment, customer_number, invoice_number)"""
@@ -32,13 +34,18 @@ class ExistingRow:
     bill_to_account: str
 
 
-_STORED_COLUMNS = (
+STORED_COLUMNS = _STORED_COLUMNS = (
     invoices.c.id,
     invoices.c.document,
     invoices.c.version,
     invoices.c.created_at,
     invoices.c.updated_at,
 )
+
+
+def stored(row: Any) -> StoredInvoice:
+    """A row of `STORED_COLUMNS` as a stored invoice."""
+    return _stored(row)
 
 
 def _stored(row: Any) -> StoredInvoice:
@@ -302,6 +309,14 @@ class InvoiceQuery:
     invoice_date_to: date | None = None
     order_date_from: datetime | None = None
     order_date_to: datetime | None = None
+    status: str | None = None
+    document_type: str | None = None
+    updated_from: datetime | None = None
+    updated_to: datetime | None = None
+    serial_number: str | None = None
+    """Invoices whose document holds this exact string (a JSON string: serial numbers)."""
+    granted_to: int | None = None
+    """Every customer number and bill-to account granted to this partner (beside the above)."""
 
 
 def filtered(query: Select[Any], q: InvoiceQuery) -> Select[Any]:
@@ -313,6 +328,10 @@ def filtered(query: Select[Any], q: InvoiceQuery) -> Select[Any]:
         scopes.append(c.customer_number.in_(q.customer_numbers))
     if q.bill_to_accounts:
         scopes.append(c.bill_to_account.in_(q.bill_to_accounts))
+    if q.granted_to is not None:
+        grants = partner_customers.c
+        mine = select(grants.customer_number).where(grants.partner_id == q.granted_to)
+        scopes += [c.customer_number.in_(mine), c.bill_to_account.in_(mine)]
     if not scopes:
         raise ValueError("an invoice query must be scoped to customers or bill-to accounts")
     query = query.where(or_(*scopes))
@@ -330,6 +349,22 @@ def filtered(query: Select[Any], q: InvoiceQuery) -> Select[Any]:
         query = query.where(c.order_date >= q.order_date_from)
     if q.order_date_to is not None:
         query = query.where(c.order_date <= q.order_date_to)
+    return _narrowed(query, q)
+
+
+def _narrowed(query: Select[Any], q: InvoiceQuery) -> Select[Any]:
+    c = invoices.c
+    if q.status is not None:
+        query = query.where(c.status == q.status)
+    if q.document_type is not None:
+        query = query.where(c.document_type == q.document_type)
+    if q.updated_from is not None:
+        query = query.where(c.updated_at >= q.updated_from)
+    if q.updated_to is not None:
+        query = query.where(c.updated_at <= q.updated_to)
+    if q.serial_number is not None:
+        quoted = orjson.dumps(q.serial_number).decode()
+        query = query.where(c.document.contains(quoted, autoescape=True))
     return query
 
 

@@ -152,11 +152,13 @@ async def store(engine: AsyncEngine, batch: Sequence[Prepared]) -> list[Outcome]
                 plan = _plan(batch, existing, utcnow())
                 await repository.insert_rows(conn, plan.inserts)
                 await repository.update_rows(conn, plan.updates)
-                # Webhook events commit with the changes they announce, or not at all.
-                await webhooks.record_prepared(conn, plan.changes)
-                # The exact counts per customer and bill-to (page totals), last: their rows are
-                # the batch's most contended locks, so they are held the shortest time.
+                # The exact counts per customer and bill-to (page totals): contended rows,
+                # locked late so that they are held a short time.
                 await repository.add_counts(conn, repository.count_deltas(existing, plan.written))
+                # Webhook events commit with the changes they announce, or not at all; last,
+                # under the outbox lock held to the commit, so that event ids follow the
+                # commit order (the change feed never misses an event: docs/native-api.md).
+                await webhooks.record_prepared(conn, plan.changes)
                 return plan.outcomes
         except IntegrityError:
             # Another writer created one of these keys after we looked: look again.

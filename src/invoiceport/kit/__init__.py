@@ -11,7 +11,7 @@ See docs/architecture.md, "The dialect kit".
 """
 
 from invoiceport.kit.cache import RenderCache
-from invoiceport.kit.dialect import ApiKey, Bearer, Credential, Dialect
+from invoiceport.kit.dialect import ApiKey, Bearer, Credential, Dialect, KeyOrBearer
 from invoiceport.kit.install import Spec, install
 from invoiceport.kit.pipeline import (
     Caller,
@@ -32,6 +32,7 @@ __all__ = [
     "Dialect",
     "Fetched",
     "Found",
+    "KeyOrBearer",
     "Read",
     "RenderCache",
     "Spec",

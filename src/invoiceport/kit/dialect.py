@@ -31,7 +31,17 @@ class Bearer:
     scope: str | None = None
 
 
-Credential = ApiKey | Bearer
+@dataclass(frozen=True, slots=True)
+class KeyOrBearer:
+    """An API key in `header` or as `Authorization: Bearer <key>`, or an OAuth 2.0 access token
+    there (the native API). A token must carry `scope`; an API key has every scope of its
+    partner's routes."""
+
+    header: str
+    scope: str | None = None
+
+
+Credential = ApiKey | Bearer | KeyOrBearer
 
 
 def _default_refusal(decision: Decision) -> ApiError:

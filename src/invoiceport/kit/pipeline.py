@@ -17,7 +17,7 @@ from __future__ import annotations
 import inspect
 from collections.abc import Awaitable, Callable, Coroutine, Hashable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, Any, TypeVar, get_args, get_origin, get_type_hints
 
 from fastapi import Depends, Request
@@ -29,16 +29,17 @@ from pydantic import TypeAdapter, ValidationError
 from starlette.responses import Response
 
 from invoiceport import ratelimit
-from invoiceport.invoices.queries import Page
+from invoiceport.invoices.queries import Page, Slice
 from invoiceport.invoices.schemas import StoredInvoice
 from invoiceport.kit.cache import RenderCache
-from invoiceport.kit.dialect import ApiKey, Dialect
-from invoiceport.oauth.bearer import AuthError, bearer_token, check_scope, unknown_token
+from invoiceport.kit.dialect import ApiKey, Dialect, KeyOrBearer
+from invoiceport.oauth.bearer import REALM, AuthError, bearer_token, check_scope, unknown_token
 from invoiceport.partners.schemas import Principal
 from invoiceport.pdf import Letterhead
 from invoiceport.platform.clock import now
 from invoiceport.platform.context import context
 from invoiceport.platform.web import ApiError, reject_nul
+from invoiceport.reads.repository import Kind
 from invoiceport.reads.service import Access, Lookup, Presented, access
 
 Endpoint = Callable[..., Awaitable[Response]]
@@ -94,6 +95,8 @@ class Found:
         read: Read | None,
         page: Page | None = None,
         dated: date | None = None,
+        stamp: tuple[int, datetime] | None = None,
+        slice: Slice | None = None,
     ) -> None:
         self.invoice = invoice
         self._body = body  # its view, cached: the document was not read again
@@ -102,6 +105,11 @@ class Found:
         """The page a `PageOf` lookup asked for (None when the partner is not granted)."""
         self.dated = dated
         """The invoice's date (an open order's: its order date), known without its document."""
+        self.slice = slice
+        """The invoices an `After` lookup asked for (None when the partner is not granted)."""
+        self.stamp = stamp
+        """The invoice's (version, updated_at), known without its document (conditional
+        requests answer from it without rendering)."""
 
     @property
     def exists(self) -> bool:
@@ -128,8 +136,21 @@ def _presented(request: Request, dialect: Dialect) -> Presented:
         if not key:
             raise credential.missing
         return Presented("api_key", key)
+    kind: Kind = "bearer"
+    if isinstance(credential, KeyOrBearer):
+        kind = "key_or_bearer"
+        key = request.headers.get(credential.header, "").strip()
+        authorization = request.headers.get("authorization", "").strip()
+        if key and not authorization:
+            return Presented("api_key", key)
+        if not key and not authorization:
+            message = (
+                "missing credential: Authorization: Bearer <API key or token>, "
+                f"or {credential.header}: <API key>"
+            )
+            raise ApiError(401, message, headers={"WWW-Authenticate": f'Bearer realm="{REALM}"'})
     try:
-        return Presented("bearer", bearer_token(request.headers.get("authorization")))
+        return Presented(kind, bearer_token(request.headers.get("authorization")))
     except AuthError as exc:
         raise ApiError(exc.status_code, exc.message, headers=exc.headers) from None
 
@@ -164,12 +185,20 @@ async def _access(request: Request, dialect: Dialect, read: Read | None) -> tupl
     if found.principal is None:
         raise _refused(dialect)
     credential = dialect.credential
-    if not isinstance(credential, ApiKey) and credential.scope is not None:
+    if (
+        not isinstance(credential, ApiKey)
+        and credential.scope is not None
+        and not (isinstance(credential, KeyOrBearer) and found.principal.client_id is None)
+    ):  # an API key (no OAuth client) of a KeyOrBearer dialect has every scope
         try:
             check_scope(found.principal, credential.scope)
         except AuthError as exc:
             raise ApiError(exc.status_code, exc.message, headers=exc.headers) from None
-    return found, Found(found.invoice, body, read, found.page, found.dated)
+    stamp = found.unchanged
+    if found.invoice is not None:
+        stamp = (found.invoice.version, found.invoice.updated_at)
+    fetched = Found(found.invoice, body, read, found.page, found.dated, stamp, found.slice)
+    return found, fetched
 
 
 def render_cache(request: Request) -> RenderCache:

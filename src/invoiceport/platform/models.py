@@ -2,12 +2,20 @@
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from invoiceport.idempotency import tables as idempotency_tables
 from invoiceport.invoices import tables as invoice_tables
 from invoiceport.partners import tables as partner_tables
 from invoiceport.platform.db import metadata, write_transaction
 from invoiceport.webhooks import tables as webhook_tables
 
-__all__ = ["invoice_tables", "metadata", "partner_tables", "webhook_tables", "wipe"]
+__all__ = [
+    "idempotency_tables",
+    "invoice_tables",
+    "metadata",
+    "partner_tables",
+    "webhook_tables",
+    "wipe",
+]
 
 
 async def wipe(engine: AsyncEngine) -> None:

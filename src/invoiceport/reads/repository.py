@@ -29,15 +29,27 @@ from sqlalchemy import (
     or_,
     select,
     true,
+    union_all,
 )
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from invoiceport.invoices.repository import InvoiceQuery, count_scope, filtered, page_order
+from invoiceport.invoices.repository import (
+    STORED_COLUMNS,
+    InvoiceQuery,
+    count,
+    count_scope,
+    filtered,
+    page_order,
+    stored,
+    stored_count,
+)
+from invoiceport.invoices.schemas import StoredInvoice
 from invoiceport.invoices.tables import invoice_counts, invoices
 from invoiceport.partners.tables import api_keys, oauth_clients, oauth_tokens, partner_customers
 from invoiceport.platform.db import UTCDateTime, fetch
 
-Kind = Literal["api_key", "bearer"]
+Kind = Literal["api_key", "bearer", "key_or_bearer"]
+"""`key_or_bearer`: an API key or an OAuth token, whichever has the digest (the native API)."""
 Match = Literal["key", "number", "number_of_account"]
 
 
@@ -45,13 +57,15 @@ def credential(kind: Kind) -> Subquery:
     """The active credential with the digest `:secret_hash` (at most one row): an unrevoked API
     key, or an unexpired token (at `:now`) of an unrevoked client."""
     secret = bindparam("secret_hash", type_=String)
+    key = select(
+        api_keys.c.partner_id,
+        api_keys.c.key_hash.label("secret_hash"),
+        null().label("scopes"),
+        null().label("client_id"),
+    ).where(api_keys.c.key_hash == secret, api_keys.c.revoked_at.is_(None))
+    query: Any
     if kind == "api_key":
-        query = select(
-            api_keys.c.partner_id,
-            api_keys.c.key_hash.label("secret_hash"),
-            null().label("scopes"),
-            null().label("client_id"),
-        ).where(api_keys.c.key_hash == secret, api_keys.c.revoked_at.is_(None))
+        query = key
     else:
         query = (
             select(
@@ -67,7 +81,10 @@ def credential(kind: Kind) -> Subquery:
                 oauth_clients.c.revoked_at.is_(None),
             )
         )
-    return query.subquery("credential")
+        if kind == "key_or_bearer":
+            query = union_all(key, query)
+    subquery: Subquery = query.subquery("credential")
+    return subquery
 
 
 def _credential_columns(cred: Subquery, grant: bool) -> tuple[ColumnElement[Any], ...]:
@@ -219,6 +236,24 @@ def page(
         .select_from(cred.outerjoin(found, true()))
         .order_by(*outer_order)
     )
+
+
+async def after(
+    conn: AsyncConnection, query: InvoiceQuery, after: int | None, limit: int
+) -> list[StoredInvoice]:
+    """Up to `limit` matches newest first by id, those below `after` when given."""
+    c = invoices.c
+    found = filtered(select(*STORED_COLUMNS), query)
+    if after is not None:
+        found = found.where(c.id < after)
+    result = await conn.execute(found.order_by(c.id.desc()).limit(limit))
+    return [stored(row) for row in result]
+
+
+async def total(conn: AsyncConnection, query: InvoiceQuery) -> int:
+    """The exact number of matches: the stored count where one answers, else counted."""
+    n = await stored_count(conn, query)
+    return await count(conn, query) if n is None else n
 
 
 async def rows(

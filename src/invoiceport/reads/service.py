@@ -10,16 +10,16 @@ that is still the stored version (`Access.unchanged`).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Mapping
+from dataclasses import dataclass, replace
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from invoiceport.invoices import repository as invoice_repository
 from invoiceport.invoices.keys import can_be_key
-from invoiceport.invoices.queries import InvoiceQuery, Page
+from invoiceport.invoices.queries import InvoiceQuery, Page, Slice
 from invoiceport.invoices.schemas import StoredInvoice
 from invoiceport.oauth.tokens import MAX_TOKEN
 from invoiceport.partners import credentials
@@ -35,7 +35,7 @@ Stamp = tuple[int, datetime]
 class Presented:
     """A credential as the client sent it."""
 
-    kind: Literal["api_key", "bearer"]
+    kind: repository.Kind
     secret: str
 
     def plausible(self) -> bool:
@@ -43,6 +43,8 @@ class Presented:
         rejects NUL bytes in text, so such values must never reach a query)."""
         if self.kind == "bearer":
             return 0 < len(self.secret) <= MAX_TOKEN
+        if self.kind == "key_or_bearer":
+            return 0 < len(self.secret) <= MAX_TOKEN and self.secret.isprintable()
         return plausible_secret(self.secret)
 
 
@@ -75,7 +77,20 @@ class PageOf:
     by_order_date: bool = False
 
 
-Lookup = ByKey | ByNumber | PageOf
+@dataclass(frozen=True, slots=True)
+class After:
+    """Up to `limit` matches of `query` newest first by id, those with an id below `after` (a
+    cursor's last id; None: from the newest): pages that later inserts never shift. With
+    `total`, the exact number of all matches too. The query's accounts are checked against
+    the grants before anything is read; a query naming none reads every granted one."""
+
+    query: InvoiceQuery
+    after: int | None
+    limit: int
+    total: bool = False
+
+
+Lookup = ByKey | ByNumber | PageOf | After
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +105,8 @@ class Access:
     """The page asked for, when the partner is granted every account of its query."""
     dated: date | None = None
     """The invoice's date (an open order's: its order date), read even when `unchanged`."""
+    slice: Slice | None = None
+    """The invoices an `After` lookup asked for, when the partner is granted its accounts."""
 
 
 def _principal(
@@ -118,7 +135,7 @@ def _stored(row: Mapping[str, Any]) -> StoredInvoice:
 
 def _params(presented: Presented, now: datetime, account: str | None) -> dict[str, Any]:
     params: dict[str, Any] = {"secret_hash": credentials.digest(presented.secret)}
-    if presented.kind == "bearer":
+    if presented.kind != "api_key":
         params["now"] = now
     if account is not None:
         params["grant_account"] = account
@@ -144,6 +161,8 @@ async def access(
         account = None  # no such account can be granted (nor reach a query: NUL)
     if isinstance(lookup, PageOf):
         return await _page(engine, presented, now, lookup, account)
+    if isinstance(lookup, After):
+        return await _after(engine, presented, now, lookup, account, seconds)
     params = _params(presented, now, account)
     match: repository.Match | None = None
     if isinstance(lookup, ByKey):
@@ -225,3 +244,49 @@ async def _far_page(engine: AsyncEngine, lookup: PageOf, total: int) -> list[Sto
         return await invoice_repository.search(
             conn, lookup.query, offset=offset, limit=wanted, by_order_date=lookup.by_order_date
         )
+
+
+async def _after(
+    engine: AsyncEngine,
+    presented: Presented,
+    now: datetime,
+    lookup: After,
+    account: str | None,
+    seconds: float,
+) -> Access:
+    """The credential (and its grant of `account`) first, then the invoices: only when every
+    account the query names is granted."""
+    statement = repository.detail(presented.kind, None, False, account is not None)
+    rows = await repository.rows(engine, statement, _params(presented, now, account), seconds)
+    principal = _principal(presented, rows[0] if rows else None, account)
+    if principal is None:
+        return Access(None)
+    query = lookup.query
+    named = (*query.customer_numbers, *query.bill_to_accounts)
+    if not all(principal.may_see(name) for name in named):
+        return Access(principal)
+    if not named:  # the partner's own: every account it is granted
+        query = replace(query, granted_to=principal.partner_id)
+    async with read_connection(engine) as conn:
+        items = await repository.after(conn, query, lookup.after, lookup.limit + 1)
+        total = await repository.total(conn, query) if lookup.total else None
+    more = len(items) > lookup.limit
+    return Access(principal, slice=Slice(items[: lookup.limit], more, total))
+
+
+async def stream_after(
+    engine: AsyncEngine, principal: Principal, query: InvoiceQuery, after: int | None, batch: int
+) -> AsyncIterator[StoredInvoice]:
+    """Every match of `query` below `after`, newest first by id, read `batch` at a time (one
+    short read each, so a slow client holds no connection); the caller checked the grants
+    (`After`); a query naming no account reads `principal`'s."""
+    if not (query.customer_numbers or query.bill_to_accounts):
+        query = replace(query, granted_to=principal.partner_id)
+    while True:
+        async with read_connection(engine) as conn:
+            items = await repository.after(conn, query, after, batch)
+        for item in items:
+            yield item
+        if len(items) < batch:
+            return
+        after = items[-1].id

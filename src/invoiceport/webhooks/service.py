@@ -116,6 +116,8 @@ async def record_changes(conn: AsyncConnection, changes: Sequence[Change]) -> No
                 "created_at": change.at,
             }
         )
+    if rows:
+        await repository.lock_outbox(conn)  # ids in commit order (the change feed)
     await repository.insert_events(conn, rows)
 
 
@@ -157,6 +159,8 @@ async def record_prepared(conn: AsyncConnection, changes: Sequence[PreparedChang
                 c.at,
             )
         )
+    if records:
+        await repository.lock_outbox(conn)  # ids in commit order (the change feed)
     await repository.copy_events(conn, records)
 
 

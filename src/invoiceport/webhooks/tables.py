@@ -119,3 +119,17 @@ webhook_attempts = Table(
     # One attempt number per delivery: two workers can never both make attempt N.
     UniqueConstraint("delivery_id", "number"),
 )
+
+# The change feed: a partner's events after an id, by customer or bill-to (migration 0008).
+Index(
+    "ix_webhook_events_customer_id",
+    webhook_events.c.environment,
+    webhook_events.c.customer_number,
+    webhook_events.c.id,
+)
+Index(
+    "ix_webhook_events_bill_to_id",
+    webhook_events.c.environment,
+    webhook_events.c.bill_to_account,
+    webhook_events.c.id,
+)

@@ -349,6 +349,8 @@ class Worker:
 
     async def _maybe_prune(self) -> None:
         days = self.settings.webhook_retention_days
+        if days:  # the change feed reads the same events: keep them as long as it promises
+            days = max(days, self.settings.feed_retention_days + 1)  # a day to spare
         loop_time = asyncio.get_running_loop().time()
         if days <= 0:
             return

@@ -1,7 +1,7 @@
 """e-invoices (issue 16): an index for `invoiceport export --since` across customers
 
 Revision ID: 0009
-Revises: 0006
+Revises: 0008 (issued as 0006; chained after the native API's 0008 once merged)
 
 The EN 16931 fields of the canonical invoice (seller, buyer ids, buyer reference, VAT categories
 and rates, payment means, tax point date...) are optional parts of the stored JSON document:
@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "0009"
-down_revision: str | None = "0006"
+down_revision: str | None = "0008"  # "0006" as given; chained after native's 0008 in this branch
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

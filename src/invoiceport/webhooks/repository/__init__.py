@@ -29,6 +29,7 @@ from invoiceport.webhooks.repository.endpoints import (
     rotate_secret,
     stored_secret,
 )
+from invoiceport.webhooks.repository.feed import FeedRow, feed_head, feed_rows
 from invoiceport.webhooks.repository.outbox import (
     EVENT_COLUMNS,
     EventRef,
@@ -37,6 +38,7 @@ from invoiceport.webhooks.repository.outbox import (
     copy_events,
     insert_deliveries,
     insert_events,
+    lock_outbox,
     mark_dispatched,
     prune_events,
     subscribers,
@@ -57,6 +59,7 @@ from invoiceport.webhooks.repository.sending import (
 __all__ = [
     "EVENT_COLUMNS",
     "EventRef",
+    "FeedRow",
     "Job",
     "Subscriber",
     "abandon_open_attempts",
@@ -72,6 +75,8 @@ __all__ = [
     "enable_endpoint",
     "endpoint_failed",
     "endpoint_succeeded",
+    "feed_head",
+    "feed_rows",
     "finish_attempts",
     "get_delivery",
     "get_endpoint",
@@ -82,6 +87,7 @@ __all__ = [
     "list_attempts",
     "list_deliveries",
     "list_endpoints",
+    "lock_outbox",
     "mark_dispatched",
     "prune_events",
     "requeue_delivery",

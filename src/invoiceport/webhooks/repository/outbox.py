@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, exists, select, update
+from sqlalchemy import delete, exists, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from invoiceport.invoices.repository import copy_rows
@@ -22,6 +22,20 @@ from invoiceport.webhooks.tables import (
 E = webhook_endpoints.c
 V = webhook_events.c
 D = webhook_deliveries.c
+
+
+# The key of the advisory lock every writer of events holds from its first event to its commit.
+OUTBOX_LOCK = 0x1A7E_0FEE_D000_0001
+
+
+async def lock_outbox(conn: AsyncConnection) -> None:
+    """Take the outbox's write lock until the transaction ends (call just before writing events,
+    as late in the transaction as possible). Event ids are drawn while it is held, so they are
+    in commit order and the committed events are always a prefix of the ids: a reader that has
+    seen id N will never see a new event below N (the change feed's cursor). SQLite has one
+    writer at a time already (`BEGIN IMMEDIATE`)."""
+    if conn.dialect.name == "postgresql":
+        await conn.execute(select(func.pg_advisory_xact_lock(OUTBOX_LOCK)))
 
 
 async def insert_events(conn: AsyncConnection, rows: Sequence[dict[str, Any]]) -> None:

@@ -1,0 +1,134 @@
+"""`GET /v1/events` (and `/v1/sandbox/events`): the change feed, oldest first, by cursor.
+
+`?after=<cursor>&limit=<1..1000>&types=invoice.updated,creditmemo.created`; `after=now` answers
+no events and the cursor of this moment (start there, then list the invoices once). Each event:
+its cursor (`id`), `type`, `created_at`, the invoice's key and `version`, and a link to the
+document. `next_cursor` is always given: poll with it. A cursor older than the retention
+(`INVOICEPORT_FEED_RETENTION_DAYS`, 30) is 410: events after it may be gone.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from datetime import UTC, datetime, timedelta
+from urllib.parse import quote
+
+from fastapi import Request
+from fastapi.responses import Response
+
+from invoiceport.dialects.native.errors import Problem, bad_parameter
+from invoiceport.dialects.native.http import JSON, environment_of, native_router, negotiate
+from invoiceport.dialects.native.views import timestamp
+from invoiceport.kit import Caller
+from invoiceport.kit.params import whole_number
+from invoiceport.platform.clock import now
+from invoiceport.platform.context import context
+from invoiceport.platform.web import dump_json
+from invoiceport.webhooks import feed
+
+router = native_router()
+MAX_LIMIT = 1000
+DEFAULT_LIMIT = 100
+KNOWN = frozenset({"after", "limit", "types"})
+
+
+def encode(event_id: int, at: datetime) -> str:
+    raw = f"{event_id}.{int(at.timestamp() * 1000)}".encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode(raw: str) -> tuple[int, datetime]:
+    try:
+        if len(raw) > 64:
+            raise ValueError(raw)
+        text = base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)).decode()
+        event_id, _, millis = text.partition(".")
+        if not (event_id.isdigit() and millis.isdigit() and len(event_id) <= 18):
+            raise ValueError(raw)
+        return int(event_id), datetime.fromtimestamp(int(millis) / 1000, UTC)
+    except (ValueError, binascii.Error, UnicodeDecodeError, OverflowError, OSError):
+        detail = "not a cursor of this feed (use an event's id or next_cursor as is, or now)"
+        raise bad_parameter("after", detail) from None
+
+
+def _params(request: Request) -> dict[str, str]:
+    values: dict[str, str] = {}
+    for name, value in request.query_params.multi_items():
+        if name not in KNOWN:
+            raise bad_parameter(name[:64], "unknown parameter; known: after, limit, types")
+        if name in values:
+            raise bad_parameter(name, "given more than once")
+        values[name] = value
+    return values
+
+
+def _types(raw: str | None) -> list[str]:
+    if raw is None:
+        return []
+    types = [t.strip() for t in raw.split(",") if t.strip()]
+    unknown = [t for t in types if t not in feed.EVENT_TYPES]
+    if unknown or not types:
+        detail = f"expected a comma-separated list of {', '.join(feed.EVENT_TYPES)}"
+        raise bad_parameter("types", detail)
+    return types
+
+
+def _link(environment: str, customer: str, number: str) -> str:
+    prefix = "/v1/sandbox" if environment == "sandbox" else "/v1"
+    return f"{prefix}/invoices/{quote(customer, safe='')}/{quote(number, safe='')}"
+
+
+async def events(request: Request, principal: Caller) -> Response:
+    """The partner's invoice events after the cursor, oldest first."""
+    values = _params(request)
+    negotiate(request, (JSON,))
+    limit = whole_number("limit", values.get("limit"), default=DEFAULT_LIMIT, low=1, high=MAX_LIMIT)
+    types = _types(values.get("types"))
+    ctx = context(request)
+    moment = now(request)
+    engine = ctx.engine
+    raw = values.get("after")
+    if raw == "now":
+        head = await feed.head(engine)
+        return _page([], encode(head, moment), more=False)
+    after, at = decode(raw) if raw else (0, moment)
+    retention = timedelta(days=ctx.settings.feed_retention_days)
+    if at < moment - retention:
+        days = ctx.settings.feed_retention_days
+        detail = (
+            f"after: the cursor is older than the feed's retention of {days} days and events "
+            "after it may be gone; resynchronise: take GET /v1/events?after=now, list the "
+            "invoices (GET /v1/invoices), then poll from that cursor"
+        )
+        raise Problem(410, detail, "after")
+    environment = environment_of(request)
+    rows = await feed.events(engine, principal.partner_id, environment, after, types, limit + 1)
+    more = len(rows) > limit
+    rows = rows[:limit]
+    items = [
+        {
+            "id": encode(row.id, row.created_at),
+            "type": row.event_type,
+            "created_at": timestamp(row.created_at),
+            "environment": row.environment,
+            "customer_number": row.customer_number,
+            "bill_to_account": row.bill_to_account,
+            "invoice_number": row.invoice_number,
+            "version": row.version,
+            "links": {"invoice": _link(row.environment, row.customer_number, row.invoice_number)},
+        }
+        for row in rows
+    ]
+    # An empty page moves the cursor's time to now: nothing after it was missed until now.
+    cursor = items[-1]["id"] if items else encode(after, moment)
+    return _page(items, str(cursor), more=more)
+
+
+def _page(items: list[dict[str, object]], cursor: str, *, more: bool) -> Response:
+    body = dump_json({"items": items, "has_more": more, "next_cursor": cursor})
+    return Response(body, media_type=JSON, headers={"Cache-Control": "no-store"})
+
+
+for _prefix in ("/v1", "/v1/sandbox"):
+    router.add_api_route(_prefix + "/events", events, methods=["GET"], summary="Change feed")

@@ -12,10 +12,15 @@ from typing import Any
 from fastapi import APIRouter
 
 from invoiceport import kit
-from invoiceport.dialects.native import events, invoices, listing
+from invoiceport.dialects.native import einvoice, events, invoices, listing
 from invoiceport.dialects.native.dialect import DIALECT
 
-ROUTERS: tuple[APIRouter, ...] = (listing.router, invoices.router, events.router)
+ROUTERS: tuple[APIRouter, ...] = (
+    listing.router,
+    invoices.router,
+    einvoice.router,
+    events.router,
+)
 
 
 def install(app: Any) -> None:

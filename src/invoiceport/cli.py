@@ -192,6 +192,7 @@ def import_command(
     ] = None,
 ) -> None:
     """Import canonical invoices from a file (exit 1 when some were rejected, 2 on bad input)."""
+    from invoiceport.einvoice.ingest import ingest_check
     from invoiceport.ops.migrate import upgrade
 
     settings = _settings()
@@ -207,6 +208,7 @@ def import_command(
             max_line_bytes=settings.max_body_bytes,
             console=err,
             progress=progress,
+            check=ingest_check(settings),
         )
 
     try:

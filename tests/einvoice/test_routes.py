@@ -12,6 +12,7 @@ import httpx
 import orjson
 from pypdf import PdfReader
 
+from invoiceport.app import close, create_app
 from invoiceport.invoices.prepare import serialize
 from invoiceport.invoices.schemas import CanonicalInvoice
 from invoiceport.invoices.service import BulkIngest
@@ -20,6 +21,7 @@ from invoiceport.ops.export import export_invoices
 from invoiceport.ops.migrate import upgrade
 from invoiceport.platform.db import create_engine
 from invoiceport.settings import Settings
+from tests.conftest import ADMIN_TOKEN
 from tests.factories import invoice_doc
 from tests.test_cli import run
 
@@ -141,3 +143,30 @@ async def test_export_selects_by_customer_and_date(tmp_path: Path) -> None:
     assert not summary.refused
     assert [p.name for p in summary.files] == ["EU-FR-2001_invoice-EU-FR-0001-facturx.pdf"]
     assert summary.files[0].read_bytes().startswith(b"%PDF-1.")
+
+
+async def test_ingest_setting_refuses_what_cannot_be_an_einvoice(settings: Settings) -> None:
+    strict = settings.model_copy(update={"einvoice_ingest_formats": ("peppol-bis3", "facturx")})
+    app = create_app(strict)
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app),
+        base_url="http://invoiceport.test",
+        headers={"Authorization": f"Bearer {ADMIN_TOKEN}"},
+    ) as http:
+        good = await http.post("/admin/v1/invoices", content=_eu_json(3))
+        assert good.status_code == 200, good.text
+        us_style = orjson.dumps(invoice_doc("US-1", "C100"))
+        refused = await http.post("/admin/v1/invoices", content=us_style)
+        assert refused.status_code == 422
+        errors = refused.json()["errors"]
+        assert "lines[0].vat_category: [peppol-bis3 BR-CO-04] Each Invoice line" in " ".join(errors)
+        assert any("[cii BR-CO-04]" in e for e in errors)  # Factur-X is checked as its CII
+        bulk = await http.post(
+            "/admin/v1/invoices/bulk", content=_eu_json(4) + b"\n" + us_style + b"\n"
+        )
+        report = bulk.json()
+        assert report["created"] == 1
+        assert [r["line"] for r in report["rejected"]] == [2]
+        missing = await http.get("/admin/v1/invoices/production/C100/US-1")
+        assert missing.status_code == 404
+    await close(app)

@@ -6,6 +6,7 @@ Decimals (FastAPI's JSON decoding goes through float), and bodies have size limi
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 from typing import Annotated, Any, TypeVar
 
@@ -16,6 +17,7 @@ from pydantic import BaseModel, ValidationError
 from invoiceport.admin.idempotency import idempotent
 from invoiceport.einvoice.export import Refused
 from invoiceport.einvoice.http import einvoice_response, parse_format, refusal_body
+from invoiceport.einvoice.ingest import ingest_check
 from invoiceport.invoices import queries
 from invoiceport.invoices import service as ingest
 from invoiceport.invoices.validation import (
@@ -86,6 +88,9 @@ async def upsert_invoice(request: Request, svc: ServicesDep) -> Response:
             invoice = parse_document(raw, verify_totals=_verify_totals(request))
         except InvoiceRejected as exc:
             raise ApiError(422, "invoice rejected", exc.errors) from None
+        check = ingest_check(svc.settings)
+        if check is not None and (problems := await asyncio.to_thread(check, invoice)):
+            raise ApiError(422, "invoice rejected: it cannot be a valid e-invoice", problems)
         outcome = await ingest.upsert(svc.engine, invoice)
         return JSONBytesResponse({"result": outcome.result, "version": outcome.version})
 
@@ -103,6 +108,7 @@ async def bulk_upsert(request: Request, svc: ServicesDep) -> Response:
             verify_totals=verify,
             batch_size=svc.settings.bulk_batch_size,
             max_line_bytes=svc.settings.max_body_bytes,
+            check=ingest_check(svc.settings),
         )
         for number, line in enumerate(raw.split(b"\n"), start=1):
             await bulk.add_raw(number, line)

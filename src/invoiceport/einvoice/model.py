@@ -248,7 +248,7 @@ def _breakdown(
             key = (extra.category, extra.rate)
             signed = extra.amount if extra.is_charge else -extra.amount
             taxable[key] = taxable.get(key, ZERO) + signed
-    reasons = {e.category: e for e in invoice.vat_exemptions}
+    reasons = {e.category: e for e in invoice.vat_exemptions or ()}
     groups = []
     for (category, rate), basis in taxable.items():
         tax = (basis * (rate or ZERO) / 100).quantize(CENT, rounding=ROUND_HALF_UP)

@@ -314,7 +314,7 @@ class CanonicalInvoice(_Strict):
     freight_vat: ChargeVat | None = None
     insurance_vat: ChargeVat | None = None
     discount_vat: ChargeVat | None = None
-    vat_exemptions: list[VatExemption] = Field(default_factory=list, max_length=20)
+    vat_exemptions: Annotated[list[VatExemption], Field(max_length=20)] | None = None
     payment_means: PaymentMeans | None = None
 
     @model_validator(mode="before")

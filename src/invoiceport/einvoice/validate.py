@@ -89,6 +89,7 @@ class Validator:
         self._processor: Any = None
         self._compiled: dict[str, Any] = {}
         self._schemas: dict[str, etree.XMLSchema] = {}
+        self._xpath_processor: Any = None
 
     def _rule_set(self, name: str) -> Any:
         compiled = self._compiled.get(name)
@@ -101,6 +102,12 @@ class Validator:
             compiled = xslt.compile_stylesheet(stylesheet_file=str(RULE_SETS[name]))
             self._compiled[name] = compiled
         return compiled
+
+    def _xpath(self) -> Any:
+        if self._xpath_processor is None:
+            self._xpath_processor = self._processor.new_xpath_processor()
+            self._xpath_processor.declare_namespace("svrl", SVRL)
+        return self._xpath_processor
 
     def _schema(self, name: str) -> etree.XMLSchema:
         schema = self._schemas.get(name)
@@ -138,9 +145,14 @@ class Validator:
             compiled = self._rule_set(name)
             if node is None:
                 node = self._processor.parse_xml(xml_text=xml.decode("utf-8"))
-            out = compiled.transform_to_string(xdm_node=node)
-            if "failed-assert" not in out:
+            # The report stays in Saxon (serialising it costs as much as the rules) unless an
+            # assertion failed; then it is read with lxml.
+            result = compiled.transform_to_value(xdm_node=node).head
+            xpath = self._xpath()
+            xpath.set_context(xdm_item=result)
+            if not xpath.effective_boolean_value("exists(//svrl:failed-assert)"):
                 continue
+            out = str(result)
             svrl = etree.fromstring(out.encode("utf-8"))
             for fa in svrl.iter(f"{{{SVRL}}}failed-assert"):
                 rule = fa.get("id") or name

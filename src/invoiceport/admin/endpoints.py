@@ -143,8 +143,12 @@ async def get_einvoice(
     request: Request,
     svc: ServicesDep,
     format: Annotated[
-        str | None, Query(description="peppol-bis3, xrechnung, cii or facturx")
-    ] = None,
+        str,
+        Query(
+            description="peppol-bis3, xrechnung, cii or facturx",
+            json_schema_extra={"enum": ["peppol-bis3", "xrechnung", "cii", "facturx"]},
+        ),
+    ],
 ) -> Response:
     fmt = parse_format(format)
     stored = await queries.get_invoice(svc.engine, environment, customer_number, invoice_number)

@@ -165,6 +165,7 @@ def render(
     imp: Imported | None,
     pdf: str,
     info: dict[str, str],
+    einvoice: str = "",
 ) -> str:
     mode = "quick: " if args.quick else ""
     lines = [
@@ -227,4 +228,16 @@ def render(
         ]
     if pdf:
         lines += ["", "## PDF (bench/bench_pdf.py --count 300)", "", "```", pdf, "```"]
+    if einvoice:
+        lines += [
+            "",
+            "## Validated e-invoices (bench/bench_einvoice.py --count 200)",
+            "",
+            "Per core: documents per second of the process's CPU time, every export validated"
+            " against its XSD and rule sets. Targets: 150 UBL/s/core, 30 Factur-X/s/core.",
+            "",
+            "```",
+            einvoice,
+            "```",
+        ]
     return "\n".join(lines) + "\n"

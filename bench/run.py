@@ -323,6 +323,17 @@ def pdf_bench() -> str:
     return out.stdout.strip()
 
 
+def einvoice_bench() -> str:
+    """Validated e-invoice exports per second per core (bench_einvoice.py, issue 16)."""
+    out = subprocess.run(
+        [str(BIN / "python"), str(ROOT / "bench" / "bench_einvoice.py"), "--count", "200"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    return out.stdout.strip() or out.stderr.strip()[-2000:]
+
+
 def partial(args: argparse.Namespace) -> None:
     """One step on its own, for working on it: figures on stdout, no report file."""
     if args.only == "http":
@@ -351,6 +362,8 @@ def partial(args: argparse.Namespace) -> None:
         )
         if imp.profile:
             print("\n".join(profiling.table(imp.profile)))
+    elif args.only == "einvoice":
+        print(einvoice_bench())
     else:
         print(pdf_bench())
 
@@ -376,7 +389,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results")
     parser.add_argument(
         "--only",
-        choices=["http", "import", "pdf"],
+        choices=["http", "import", "pdf", "einvoice"],
         help="run one step and print its figures (no report is written)",
     )
     parser.add_argument(
@@ -411,11 +424,13 @@ def main() -> None:
     log(f"  {imp.ratio:.2f}x ({imp.import_s:.1f} s against {imp.copy_s:.1f} s)")
     log("pdf")
     pdf = pdf_bench()
+    log("e-invoices")
+    einvoice = einvoice_bench()
     info = versions(args.url)
     info["load average (1, 5, 15 min) before / after the HTTP runs"] = (
         f"{load_before} / {load_after}"
     )
-    text = report.render(args, built, results, imp, pdf, info)
+    text = report.render(args, built, results, imp, pdf, info, einvoice)
     args.out.mkdir(parents=True, exist_ok=True)
     path = args.out / f"{datetime.now(UTC):%Y-%m-%d}{'-quick' if args.quick else ''}.md"
     path.write_text(text)

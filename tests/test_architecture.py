@@ -35,7 +35,7 @@ SIZE_SPLIT_PENDING = frozenset(
     }
 )
 
-CORE = ("invoices", "partners", "webhooks", "ratelimit", "pdf", "oauth")
+CORE = ("invoices", "partners", "webhooks", "ratelimit", "pdf", "oauth", "einvoice")
 
 
 def _under(module: str, *packages: str) -> bool:

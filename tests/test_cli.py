@@ -199,7 +199,8 @@ def test_demo_prints_working_credentials(tmp_path: Path) -> None:
         "demo", "--seed", "7", "--invoices", "30", database_url=url, INVOICEPORT_ADMIN_TOKEN=ADM
     )
     assert result.returncode == 0, result.stderr
-    assert "demo data: 42 created, 0 updated, 0 unchanged invoices" in result.stdout
+    # 30 + 6 sandbox + 2 Ingram samples + 4 Ingram XI + 8 EU e-invoice documents
+    assert "demo data: 50 created, 0 updated, 0 unchanged invoices" in result.stdout
     worker = [line for line in result.stdout.splitlines() if line.endswith(" worker")]
     settings = f"INVOICEPORT_DATABASE_URL={url} INVOICEPORT_WEBHOOK_ALLOW_PRIVATE=true"
     assert worker == [f"  {settings} {INVOICEPORT} worker"]
@@ -209,9 +210,9 @@ def test_demo_prints_working_credentials(tmp_path: Path) -> None:
         in result.stdout
     )
     again = run("demo", "--seed", "7", "--invoices", "30", database_url=url)
-    assert "0 created, 0 updated, 42 unchanged" in again.stdout  # deterministic: same data again
+    assert "0 created, 0 updated, 50 unchanged" in again.stdout  # deterministic: same data again
     reset = run("demo", "--seed", "8", "--invoices", "30", "--reset", database_url=url)
-    assert "42 created" in reset.stdout
+    assert "50 created" in reset.stdout
 
 
 def test_partner_create_names_a_bad_customer_number(tmp_path: Path) -> None:

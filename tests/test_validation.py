@@ -15,6 +15,7 @@ from invoiceport.invoices.schemas import CanonicalInvoice
 from invoiceport.invoices.service import serialize
 from invoiceport.invoices.validation import InvoiceRejected, parse_document, validate_document
 from invoiceport.ops.demo import demo_invoices
+from invoiceport.ops.demo_eu import SELLER
 from tests.factories import invoice_doc
 
 
@@ -48,6 +49,16 @@ def test_every_field_of_the_contract_is_accepted() -> None:
         "ship_complete": True,
         "foreign_freight": "1.00",
         "extended_specs": [{"name": "warranty", "value": "3y"}],
+        # EN 16931 (docs/canonical-invoice.md)
+        "seller": SELLER,
+        "buyer": {"vat_id": "DE987654321", "electronic_address": {"id": "X1", "scheme": "0088"}},
+        "buyer_reference": "04011000-1",
+        "tax_point_date": "2026-10-01",
+        "freight_vat": {"category": "S", "rate": "19"},
+        "insurance_vat": {"category": "S", "rate": "19"},
+        "discount_vat": {"category": "S", "rate": "19"},
+        "vat_exemptions": [{"category": "E", "reason": "Exempt", "reason_code": "VATEX-EU-132"}],
+        "payment_means": {"code": "58", "iban": "DE89370400440532013000", "bic": "COBADEFFXXX"},
     }
     full["lines"][0] |= {
         "category_code": "SCN",
@@ -58,6 +69,9 @@ def test_every_field_of_the_contract_is_accepted() -> None:
         "delivery_line_number": "10",
         "backorder_eta": "2026-12-01",
         "extended_specs": [{"name": "colour", "value": "black"}],
+        "vat_category": "S",
+        "vat_rate": "19",
+        "unit_code": "H87",
     }
     invoice = validate_document(json.loads(json.dumps(full), parse_float=Decimal))
     dumped = invoice.model_dump(mode="json", exclude_none=True)
@@ -69,6 +83,9 @@ def test_every_field_of_the_contract_is_accepted() -> None:
         "backorder_eta",
         "extended_specs",
         "delivery_line_number",
+        "vat_category",
+        "vat_rate",
+        "unit_code",
     } <= line_fields
 
 

@@ -205,6 +205,7 @@ def import_command(
     ] = None,
 ) -> None:
     """Import canonical invoices from a file (exit 1 when some were rejected, 2 on bad input)."""
+    from invoiceport.einvoice.ingest import ingest_check
     from invoiceport.ops.migrate import upgrade
 
     settings = _settings()
@@ -220,6 +221,7 @@ def import_command(
             max_line_bytes=settings.max_body_bytes,
             console=err,
             progress=progress,
+            check=ingest_check(settings),
         )
 
     try:
@@ -236,6 +238,29 @@ def import_command(
     )
     if report.rejected:
         raise typer.Exit(1)
+
+
+@app.command("export")
+def export_command(
+    format: Annotated[str, typer.Option("--format", help="peppol-bis3, xrechnung, cii or facturx")],
+    out_dir: Annotated[Path, typer.Option("--out", help="Directory the files are written to")],
+    customer: Annotated[str | None, typer.Option(help="Only this customer number")] = None,
+    since: Annotated[
+        str | None, typer.Option(help="Only invoices dated on or after (YYYY-MM-DD)")
+    ] = None,
+    environment: Annotated[str, typer.Option(help="production or sandbox")] = "production",
+    progress: Annotated[
+        bool | None, typer.Option("--progress/--no-progress", help="Default: on a terminal")
+    ] = None,
+) -> None:
+    """Export validated e-invoices (exit 1 when some were refused, 2 on bad input)."""
+    from invoiceport.ops.cli_export import run_export
+
+    code = run_export(
+        _settings(), _run, out, err, format, out_dir, customer, since, environment, progress
+    )
+    if code:
+        raise typer.Exit(code)
 
 
 @app.command()

@@ -144,6 +144,27 @@ class Settings(BaseSettings):
     seller_address: str = ""
     seller_tax_id: str | None = None
     seller_logo: Path | None = None
+    # The seller of EN 16931 e-invoices (docs/einvoicing.md); seller_tax_id is its VAT id (BT-31).
+    seller_company_id: str | None = Field(default=None, description="BT-30, legal registration")
+    seller_street: str | None = None
+    seller_city: str | None = None
+    seller_postal_code: str | None = None
+    seller_country: str | None = Field(default=None, pattern=r"^[A-Z]{2}$", description="BT-40")
+    seller_electronic_address: str | None = Field(default=None, description="BT-34, e.g. a GLN")
+    seller_electronic_address_scheme: str | None = Field(default=None, description="EAS code")
+    seller_contact_name: str | None = None
+    seller_contact_phone: str | None = None
+    seller_contact_email: str | None = None
+    seller_iban: str | None = Field(default=None, description="Default payment account (BT-84)")
+    seller_bic: str | None = None
+    seller_payment_means_code: str = Field(default="58", pattern=r"^[0-9A-Z]{1,4}$")
+    einvoice_ingest_formats: tuple[Literal["peppol-bis3", "xrechnung", "cii", "facturx"], ...] = (
+        Field(
+            default=(),
+            description="Ingest refuses documents that cannot be valid e-invoices in these "
+            '(JSON list, e.g. ["peppol-bis3"]); empty: no check',
+        )
+    )
 
     # The partner portal and the supplier console (docs/portal.md).
     session_secret: SecretStr | None = Field(

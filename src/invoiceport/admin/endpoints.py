@@ -6,15 +6,19 @@ Decimals (FastAPI's JSON decoding goes through float), and bodies have size limi
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 from typing import Annotated, Any, TypeVar
 
-from fastapi import APIRouter, Depends, Path, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from invoiceport.accounts import service as accounts
 from invoiceport.admin.idempotency import idempotent
+from invoiceport.einvoice.export import Refused
+from invoiceport.einvoice.http import einvoice_response, parse_format, refusal_body
+from invoiceport.einvoice.ingest import ingest_check
 from invoiceport.invoices import queries
 from invoiceport.invoices import service as ingest
 from invoiceport.invoices.validation import (
@@ -98,6 +102,9 @@ async def upsert_invoice(request: Request, svc: ServicesDep) -> Response:
                 svc.engine, "admin", [(None, exc.errors, raw)], utcnow()
             )
             raise ApiError(422, "invoice rejected", exc.errors) from None
+        check = ingest_check(svc.settings)
+        if check is not None and (problems := await asyncio.to_thread(check, invoice)):
+            raise ApiError(422, "invoice rejected: it cannot be a valid e-invoice", problems)
         outcome = await ingest.upsert(svc.engine, invoice)
         return JSONBytesResponse({"result": outcome.result, "version": outcome.version})
 
@@ -115,6 +122,7 @@ async def bulk_upsert(request: Request, svc: ServicesDep) -> Response:
             verify_totals=verify,
             batch_size=svc.settings.bulk_batch_size,
             max_line_bytes=svc.settings.max_body_bytes,
+            check=ingest_check(svc.settings),
         )
         lines = raw.split(b"\n")
         for number, line in enumerate(lines, start=1):
@@ -139,6 +147,41 @@ async def get_invoice(
     if stored is None:
         raise ApiError(404, f"invoice {environment}/{customer_number}/{invoice_number} not found")
     return JSONBytesResponse(stored.as_json())
+
+
+@router.get(
+    "/invoices/{environment}/{customer_number}/{invoice_number}/einvoice",
+    summary="The invoice as a validated EN 16931 e-invoice (format: "
+    "peppol-bis3, xrechnung, cii or facturx); 422 lists the failed rules",
+)
+async def get_einvoice(
+    environment: str,
+    customer_number: str,
+    invoice_number: str,
+    request: Request,
+    svc: ServicesDep,
+    format: Annotated[
+        str,
+        Query(
+            description="peppol-bis3, xrechnung, cii or facturx",
+            json_schema_extra={"enum": ["peppol-bis3", "xrechnung", "cii", "facturx"]},
+        ),
+    ],
+) -> Response:
+    fmt = parse_format(format)
+    stored = await queries.get_invoice(svc.engine, environment, customer_number, invoice_number)
+    if stored is None:
+        raise ApiError(404, f"invoice {environment}/{customer_number}/{invoice_number} not found")
+    try:
+        return await einvoice_response(
+            request,
+            stored,
+            fmt,
+            etag_source=f"admin/{environment}/{customer_number}/{invoice_number}/{stored.version}",
+            partner_id=0,
+        )
+    except Refused as refused:
+        return JSONBytesResponse(refusal_body(refused, invoice_number), status_code=422)
 
 
 def _partner_json(partner: Partner) -> dict[str, Any]:

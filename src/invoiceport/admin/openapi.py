@@ -78,6 +78,18 @@ KEY_PART = {
 # space (which is stripped).
 PARTNER_NAME = r"^[^\x00-\x1f\x7f]*[^\s\x00-\x1f\x7f][^\x00-\x1f\x7f]*$"
 OPTIONAL_BODY = "/admin/v1/partners/{partner_id}/oauth-clients"  # no body: default scopes
+# The e-invoice route (docs/einvoicing.md): XML or PDF, or 422 with the failed rules.
+EINVOICE_OK = {
+    "description": "The validated e-invoice (XML; Factur-X: PDF)",
+    "content": {
+        "application/xml": {"schema": {"type": "string"}},
+        "application/pdf": {"schema": {"type": "string", "format": "binary"}},
+    },
+}
+EINVOICE_REFUSED = (
+    "The invoice cannot be a valid e-invoice in this format: `errors` and `failures` "
+    "(rule, text, field) list every failed rule"
+)
 
 
 def _error(description: str) -> dict[str, Any]:
@@ -113,6 +125,9 @@ def build_spec(app: FastAPI) -> dict[str, Any]:
             responses.pop("422", None)
             for status, description in ERRORS.items():
                 responses[status] = _error(description)
+            if path.endswith("/einvoice"):
+                responses["200"] = EINVOICE_OK
+                responses["422"] = _error(EINVOICE_REFUSED)
             if method not in ("post", "patch"):
                 continue
             for status, description in BODY_ERRORS.items():

@@ -42,6 +42,7 @@ class Prepared(NamedTuple):
     content_hash: str
     credit_memo: bool
     event_data: bytes  # webhooks.service.payload_data
+    line: int = 0  # the NDJSON line (or array item) it came from, counted from 1; 0: none
 
     @property
     def environment(self) -> str:
@@ -97,7 +98,7 @@ def prepare_line(
         invoice = parse_document(raw, verify_totals=verify_totals)
     except InvoiceRejected as exc:
         return Rejection(number, exc.errors)
-    return prepare(invoice)
+    return prepare(invoice)._replace(line=number)
 
 
 def prepare_lines(

@@ -34,6 +34,16 @@ from invoiceport.invoices.codes import (
     HOLD_REASONS,
     ORDER_STATUSES,
 )
+from invoiceport.invoices.en16931 import (
+    Buyer,
+    ChargeVat,
+    PaymentMeans,
+    Seller,
+    UnitCode,
+    VatCategory,
+    VatExemption,
+    VatRate,
+)
 from invoiceport.invoices.textchecks import (
     EMAIL_PATTERN,
     EMAIL_SHAPE,
@@ -177,6 +187,7 @@ class MiscFee(_Strict):
     code: Text | None = None
     description: Text | None = None
     amount: Money
+    vat: ChargeVat | None = None  # EN 16931 BT-102/103
 
 
 class ExtendedSpec(_Strict):
@@ -210,6 +221,10 @@ class Line(_Strict):
     serial_numbers: TextList = Field(default_factory=list)
     tracking_numbers: TextList = Field(default_factory=list)
     extended_specs: list[ExtendedSpec] = Field(default_factory=list, max_length=MAX_LIST)
+    # EN 16931 (docs/canonical-invoice.md): BT-151, BT-152, BT-130 (else from unit_of_measure)
+    vat_category: VatCategory | None = None
+    vat_rate: VatRate | None = None
+    unit_code: UnitCode | None = None
 
 
 Environment = Literal["production", "sandbox"]
@@ -290,6 +305,17 @@ class CanonicalInvoice(_Strict):
     misc_fees: list[MiscFee] = Field(default_factory=list, max_length=MAX_LIST)
 
     extended_specs: list[ExtendedSpec] = Field(default_factory=list, max_length=MAX_LIST)
+
+    # EN 16931 e-invoices (docs/canonical-invoice.md, "EN 16931"); all optional
+    seller: Seller | None = None
+    buyer: Buyer | None = None
+    buyer_reference: Text | None = None
+    tax_point_date: Day | None = None
+    freight_vat: ChargeVat | None = None
+    insurance_vat: ChargeVat | None = None
+    discount_vat: ChargeVat | None = None
+    vat_exemptions: Annotated[list[VatExemption], Field(max_length=20)] | None = None
+    payment_means: PaymentMeans | None = None
 
     @model_validator(mode="before")
     @classmethod

@@ -10,11 +10,13 @@ executemany) and rewrites changed ones by id, records their webhook events (an o
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import asyncio
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal, NamedTuple
 
+import orjson
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -28,6 +30,7 @@ from invoiceport.invoices.prepare import (
 )
 from invoiceport.invoices.repository import ExistingRow, Key
 from invoiceport.invoices.schemas import CanonicalInvoice
+from invoiceport.invoices.trusted import rebuild
 from invoiceport.platform.db import utcnow, write_transaction
 from invoiceport.webhooks import service as webhooks
 
@@ -201,8 +204,12 @@ class BulkIngest:
         batch_size: int = 500,
         max_line_bytes: int | None = None,
         analyze_first: bool = False,
+        check: Callable[[CanonicalInvoice], list[str]] | None = None,
     ) -> None:
+        """`check`: a further check of each valid document (the e-invoice ingest check,
+        `einvoice.ingest`); what it returns are the rejection's errors (run in a thread)."""
         self.engine = engine
+        self.check = check
         self.verify_totals = verify_totals
         self.batch_size = batch_size
         self.max_line_bytes = max_line_bytes
@@ -225,6 +232,12 @@ class BulkIngest:
         if isinstance(result, Rejection):
             self.report.rejected.append(result)
             return
+        if self.check is not None:
+            invoice = rebuild(CanonicalInvoice, orjson.loads(result.document))
+            errors = await asyncio.to_thread(self.check, invoice)
+            if errors:
+                self.report.rejected.append(Rejection(result.line, errors))
+                return
         self._pending.append(result)
         if len(self._pending) >= self.batch_size:
             await self.flush()

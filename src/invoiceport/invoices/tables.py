@@ -101,6 +101,8 @@ rejected_documents = Table(
 # The native API's cursor pages: newest first by id within a customer (migration 0008).
 Index("ix_invoices_customer_id", invoices.c.environment, invoices.c.customer_number, invoices.c.id)
 
+# `invoiceport export --since` over every customer of an environment (migration 0009).
+Index("ix_invoices_environment_invoice_date", invoices.c.environment, invoices.c.invoice_date)
 
 # --- matching inside the stored document ------------------------------------------------------
 # Some filters (Ingram's invoice search v6: due dates, end-customer order, and the delivery,

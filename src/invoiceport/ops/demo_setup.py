@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from invoiceport.invoices.service import BulkIngest, BulkReport
 from invoiceport.ops.demo import CUSTOMERS, OTHER_CUSTOMER, demo_invoices
+from invoiceport.ops.demo_eu import EU_CUSTOMERS, eu_invoices
 from invoiceport.ops.demo_xi import sdk_snippet, xi_invoices
 from invoiceport.ops.migrate import upgrade
 from invoiceport.partners import service as partners
@@ -144,11 +145,15 @@ async def load_demo(engine: AsyncEngine, seed: int, count: int, *, reset: bool) 
     bulk = BulkIngest(engine)
     for invoice in demo_invoices(seed, count):
         await bulk.add(invoice)
-    for invoice in xi_invoices(date.today()):
+    for invoice in (
+        *xi_invoices(date.today()),
+        *eu_invoices(date.today()),
+    ):  # docs/ingram.md, docs/einvoicing.md
         await bulk.add(invoice)
     report = await bulk.finish()
+    customers = [c.number for c in CUSTOMERS] + list(EU_CUSTOMERS)
     partner_id = await partners.create_partner(
-        engine, PartnerCreate(name=DEMO_PARTNER, customer_numbers=[c.number for c in CUSTOMERS])
+        engine, PartnerCreate(name=DEMO_PARTNER, customer_numbers=customers)
     )
     key = await partners.issue_api_key(engine, partner_id)
     client = await partners.issue_oauth_client(engine, partner_id, list(ALL_SCOPES))

@@ -45,6 +45,7 @@ from rich.text import Text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from invoiceport.invoices.prepare import Prepared, Rejection, prepare_lines
+from invoiceport.invoices.schemas import CanonicalInvoice
 from invoiceport.invoices.service import BulkIngest, BulkReport
 from invoiceport.invoices.validation import InvoiceRejected, validate_document
 from invoiceport.webhooks.payloads import data_renderer, register_data_renderer
@@ -222,8 +223,10 @@ async def import_file(
     progress: bool | None = None,
     workers: int | None = None,
     block_bytes: int | None = None,
+    check: Callable[[CanonicalInvoice], list[str]] | None = None,
 ) -> BulkReport:
-    """Import every document of `path`; line (or array item) numbers count from 1.
+    """Import every document of `path`; line (or array item) numbers count from 1. `check`: the
+    e-invoice ingest check (`einvoice.ingest`), run on each valid document before it is stored.
 
     NDJSON is checked, then decoded, validated and rendered in `workers` processes (default: one
     per CPU, none for a file under `PARALLEL_MIN_BYTES`), `block_bytes` of lines at a time, while
@@ -253,12 +256,14 @@ async def import_file(
                 workers=workers,
                 block_bytes=block_bytes,
                 advance=advance,
+                document_check=check,
             )
         bulk = BulkIngest(
             engine,
             verify_totals=verify_totals,
             batch_size=batch_size,
             max_line_bytes=max_line_bytes,
+            check=check,
         )
         await _import_whole(bulk, path, kind, advance)
         return await bulk.finish()
@@ -373,6 +378,7 @@ async def _import_ndjson(
     workers: int,
     block_bytes: int,
     advance: Callable[[int, int | None], None],
+    document_check: Callable[[CanonicalInvoice], list[str]] | None = None,
 ) -> BulkReport:
     bounds = _block_bounds(path, block_bytes)
     runner = _Runner(workers)
@@ -404,7 +410,9 @@ async def _import_ndjson(
 
         for _ in range(2 * workers + 2):
             submit()
-        bulk = BulkIngest(engine, batch_size=options.batch_size, analyze_first=True)
+        bulk = BulkIngest(
+            engine, batch_size=options.batch_size, analyze_first=True, check=document_check
+        )
         while pending:
             _, work = pending.popleft()
             results = await work

@@ -12,12 +12,17 @@ from typing import Any
 from fastapi import APIRouter
 
 from invoiceport import kit
-from invoiceport.dialects.native import events, invoices, listing
+from invoiceport.dialects.native import einvoice, events, invoices, listing
 from invoiceport.dialects.native.dialect import DIALECT
 from invoiceport.dialects.native.openapi import openapi_spec
 from invoiceport.platform.web import dump_json
 
-ROUTERS: tuple[APIRouter, ...] = (listing.router, invoices.router, events.router)
+ROUTERS: tuple[APIRouter, ...] = (
+    listing.router,
+    invoices.router,
+    einvoice.router,
+    events.router,
+)
 
 
 SPEC_URL = "/v1/openapi.json"

@@ -1,7 +1,7 @@
 """portal and console: web users and sessions, rejected documents, due dates and credit memo links
 
 Revision ID: 0010
-Revises: 0008
+Revises: 0009
 
 The partner portal and the supplier console (issue 17) sign people in: `web_users` (a partner's
 portal users, the supplier's console users; argon2id password hashes, invitation digests, lockout)
@@ -20,7 +20,7 @@ from alembic import op
 from invoiceport.platform.db import UTCDateTime
 
 revision: str = "0010"
-down_revision: str | None = "0008"
+down_revision: str | None = "0009"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

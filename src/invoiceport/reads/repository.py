@@ -11,7 +11,8 @@ values: building and compiling a statement costs more than running it (docs/perf
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
+from dataclasses import fields, replace
 from functools import cache
 from typing import Any, Literal
 
@@ -36,6 +37,7 @@ from invoiceport.invoices.repository import InvoiceQuery, count_scope, filtered,
 from invoiceport.invoices.tables import invoice_counts, invoices
 from invoiceport.partners.tables import api_keys, oauth_clients, oauth_tokens, partner_customers
 from invoiceport.platform.db import UTCDateTime, fetch
+from invoiceport.platform.lru import LRU
 
 Kind = Literal["api_key", "bearer"]
 Match = Literal["key", "number", "number_of_account"]
@@ -175,8 +177,76 @@ def _total(query: InvoiceQuery, guard: ColumnElement[bool]) -> ColumnElement[Any
     return counted.scalar_subquery()
 
 
+_SCOPES = ("customer_numbers", "bill_to_accounts")
+
+
+def bound(query: InvoiceQuery) -> tuple[Hashable, dict[str, Any]]:
+    """The shape of `query` (which fields it sets, how many accounts it names) and the values
+    of its fields as named parameters: a page statement is built once per shape (`page`) and a
+    request only binds values, as a detail's does."""
+    values: dict[str, Any] = {"q_environment": query.environment}
+    shape: list[Hashable] = []
+    for f in fields(query):
+        value = getattr(query, f.name)
+        if f.name in _SCOPES:
+            shape.append(len(value))
+            values.update({f"q_{f.name}_{i}": item for i, item in enumerate(value)})
+        elif f.name != "environment":
+            shape.append(value is not None)
+            if value is not None:
+                values[f"q_{f.name}"] = value
+    return tuple(shape), values
+
+
+def _placeholders(query: InvoiceQuery) -> InvoiceQuery:
+    """`query` with each value replaced by its named parameter (`bound`'s names)."""
+    changes: dict[str, Any] = {"environment": bindparam("q_environment", type_=String)}
+    for f in fields(query):
+        value = getattr(query, f.name)
+        if f.name in _SCOPES:
+            changes[f.name] = tuple(
+                bindparam(f"q_{f.name}_{i}", type_=String) for i in range(len(value))
+            )
+        elif f.name != "environment" and value is not None:
+            changes[f.name] = bindparam(f"q_{f.name}")
+    return replace(query, **changes)
+
+
 def page(
     kind: Kind, query: InvoiceQuery, limit: int, *, by_order_date: bool, items: bool, grant: bool
+) -> tuple[Select[Any], dict[str, Any]]:
+    """The credential, the exact total of `query` and, with `items`, its first `limit` matches
+    newest first; nothing of the query is read unless every account it names is granted. The
+    statement (built once per shape of query) and the query's values to bind to it."""
+    shape, values = bound(query)
+    statement = _page(kind, shape, query, limit, by_order_date, items, grant)
+    return statement, values
+
+
+_PAGES: LRU[Hashable, Select[Any]] = LRU(512)
+"""Page statements by shape: a few per route in practice, bounded whatever clients send."""
+
+
+def _page(
+    kind: Kind,
+    shape: Hashable,
+    query: InvoiceQuery,
+    limit: int,
+    by_order_date: bool,
+    items: bool,
+    grant: bool,
+) -> Select[Any]:
+    # Cached by shape alone: the query is passed along only to build the first of its shape.
+    key = (kind, shape, limit, by_order_date, items, grant)
+    found = _PAGES.get(key)
+    if found is None:
+        found = _build_page(kind, _placeholders(query), limit, by_order_date, items, grant)
+        _PAGES.put(key, found)
+    return found
+
+
+def _build_page(
+    kind: Kind, query: InvoiceQuery, limit: int, by_order_date: bool, items: bool, grant: bool
 ) -> Select[Any]:
     """The credential, the exact total of `query` and, with `items`, its first `limit` matches
     newest first; nothing of the query is read unless every account it names is granted."""

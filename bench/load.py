@@ -133,7 +133,7 @@ def wrk(
     return parse_wrk(out), peak
 
 
-def wait_ready(url: str, seconds: float = 60) -> None:
+def wait_ready(url: str, seconds: float = 180) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         try:

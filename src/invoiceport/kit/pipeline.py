@@ -363,5 +363,9 @@ def route_class(dialect: Dialect) -> type[APIRoute]:
         def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
             return handler(dialect, self.endpoint)
 
+        def kit_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+            """The same pipeline, for the kit's own dispatch (`kit.dispatch`)."""
+            return handler(dialect, self.endpoint)
+
     KitRoute.__name__ = f"{dialect.name.title()}Route"
     return KitRoute

@@ -21,8 +21,9 @@ from sqlalchemy.exc import InvalidatePoolError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.sql import ClauseElement
 from sqlalchemy.types import DateTime, TypeDecorator
-from sqlalchemy.util import await_
+from sqlalchemy.util import await_, greenlet_spawn
 
+from invoiceport.platform.lru import LRU
 from invoiceport.settings import Settings
 
 NAMING_CONVENTION = {
@@ -194,15 +195,15 @@ _UNAVAILABLE = (
 
 
 _BOUNDED_READ: ContextVar[bool] = ContextVar("bounded_read", default=False)
-_COMPILED: dict[tuple[ClauseElement, str], tuple[str, tuple[str, ...], dict[str, Any]]] = {}
+_COMPILED: LRU[tuple[ClauseElement, str], tuple[str, tuple[str, ...], dict[str, Any]]] = LRU(1024)
 
 
 def _compiled(
     statement: ClauseElement, dialect: Dialect
 ) -> tuple[str, tuple[str, ...], dict[str, Any]]:
     """The statement's SQL for this database, the order of its parameters and the values of
-    those it holds itself, compiled once (statements given to `fetch` are built once, so this
-    stays small)."""
+    those it holds itself, compiled once (statements given to `fetch` are built once: one per
+    route and shape of query, a few hundred at most; the map is bounded all the same)."""
     key = (statement, dialect.name)
     found = _COMPILED.get(key)
     if found is None:
@@ -211,8 +212,28 @@ def _compiled(
         # Values the compiler renders into the SQL itself (such as a separator) go in now; the
         # others are placeholders, bound per call.
         state = compiled.construct_expanded_state({**dict.fromkeys(compiled.params, ""), **own})
-        found = _COMPILED[key] = (state.statement, tuple(state.positiontup or ()), own)
+        found = (state.statement, tuple(state.positiontup or ()), own)
+        _COMPILED.put(key, found)
     return found
+
+
+def _pooled_fetch(engine: AsyncEngine, sql: str, args: list[Any]) -> list[Mapping[str, Any]]:
+    """`sql` on a connection of the engine's pool, run inside a greenlet (`fetch`)."""
+    try:
+        pooled = engine.sync_engine.raw_connection()
+    except engine.dialect.loaded_dbapi.Error as exc:  # could not connect
+        raise DatabaseUnavailable(type(exc).__name__) from exc
+    try:
+        driver: asyncpg.Connection = pooled.driver_connection
+        try:
+            rows: list[Mapping[str, Any]] = await_(driver.fetch(sql, *args))
+        except BaseException:
+            driver.terminate()  # its state is unknown: the pool replaces it
+            pooled.invalidate()
+            raise
+        return rows
+    finally:
+        pooled.close()
 
 
 async def fetch(
@@ -234,15 +255,9 @@ async def fetch(
     args = [params[name] if name in params else own[name] for name in names]
     bounded = _BOUNDED_READ.set(True)
     try:
-        async with asyncio.timeout(seconds), engine.connect() as conn:
-            raw = await conn.get_raw_connection()
-            driver: asyncpg.Connection = raw.driver_connection
-            try:
-                rows: list[Mapping[str, Any]] = await driver.fetch(sql, *args)
-            except BaseException:
-                driver.terminate()  # its state is unknown: the pool replaces it
-                await conn.invalidate()
-                raise
+        async with asyncio.timeout(seconds):
+            # One greenlet for checkout, query and checkin (an AsyncConnection takes three).
+            rows: list[Mapping[str, Any]] = await greenlet_spawn(_pooled_fetch, engine, sql, args)
             return rows
     except _UNAVAILABLE as exc:
         raise DatabaseUnavailable(type(exc).__name__) from exc

@@ -45,11 +45,22 @@ class Metrics:
             ["source"],
             registry=self.registry,
         )
+        # (method, route template, status) -> its counter and histogram: as many as the
+        # routes' templates times the statuses they answer (raw paths never get here).
+        self._children: dict[tuple[str, str, int], tuple[Any, Any]] = {}
 
     def observe(self, method: str, route: str, status: int, seconds: float) -> None:
         """Count one answered request under its route template."""
-        self.requests.labels(method, route, str(status)).inc()
-        self.latency.labels(method, route).observe(seconds)
+        key = (method, route, status)
+        children = self._children.get(key)
+        if children is None:  # `labels` looks its child up under a lock: once per key
+            children = (
+                self.requests.labels(method, route, str(status)),
+                self.latency.labels(method, route),
+            )
+            self._children[key] = children
+        children[0].inc()
+        children[1].observe(seconds)
 
     def response(self, _request: Request) -> Response:
         return Response(generate_latest(self.registry), media_type=CONTENT_TYPE_LATEST)

@@ -11,8 +11,8 @@ values: building and compiling a statement costs more than running it (docs/perf
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import replace
+from collections.abc import Hashable, Mapping, Sequence
+from dataclasses import fields, replace
 from functools import cache
 from typing import Any, Literal
 
@@ -50,6 +50,7 @@ from invoiceport.invoices.schemas import StoredInvoice
 from invoiceport.invoices.tables import invoice_counts, invoices
 from invoiceport.partners.tables import api_keys, oauth_clients, oauth_tokens, partner_customers
 from invoiceport.platform.db import UTCDateTime, fetch
+from invoiceport.platform.lru import LRU
 
 Kind = Literal["api_key", "bearer", "key_or_bearer", "session"]
 """`key_or_bearer`: an API key or an OAuth token, whichever has the digest (the native API);
@@ -221,6 +222,41 @@ def _total(query: InvoiceQuery, guard: ColumnElement[bool]) -> ColumnElement[Any
     return counted.scalar_subquery()
 
 
+_SCOPES = ("customer_numbers", "bill_to_accounts")
+
+
+def bound(query: InvoiceQuery) -> tuple[Hashable, dict[str, Any]]:
+    """The shape of `query` (which fields it sets, how many accounts it names) and the values
+    of its fields as named parameters: a page statement is built once per shape (`page`) and a
+    request only binds values, as a detail's does."""
+    values: dict[str, Any] = {"q_environment": query.environment}
+    shape: list[Hashable] = []
+    for f in fields(query):
+        value = getattr(query, f.name)
+        if f.name in _SCOPES:
+            shape.append(len(value))
+            values.update({f"q_{f.name}_{i}": item for i, item in enumerate(value)})
+        elif f.name != "environment":
+            shape.append(value is not None)
+            if value is not None:
+                values[f"q_{f.name}"] = value
+    return tuple(shape), values
+
+
+def _placeholders(query: InvoiceQuery) -> InvoiceQuery:
+    """`query` with each value replaced by its named parameter (`bound`'s names)."""
+    changes: dict[str, Any] = {"environment": bindparam("q_environment", type_=String)}
+    for f in fields(query):
+        value = getattr(query, f.name)
+        if f.name in _SCOPES:
+            changes[f.name] = tuple(
+                bindparam(f"q_{f.name}_{i}", type_=String) for i in range(len(value))
+            )
+        elif f.name != "environment" and value is not None:
+            changes[f.name] = bindparam(f"q_{f.name}")
+    return replace(query, **changes)
+
+
 def page(
     kind: Kind,
     query: InvoiceQuery,
@@ -230,6 +266,63 @@ def page(
     items: bool,
     grant: bool,
     oldest_first: bool = False,
+) -> tuple[Select[Any], dict[str, Any] | None]:
+    """The credential, the exact total of `query` and, with `items`, its first `limit` matches
+    newest first (or oldest first); nothing of the query is read unless every account it names
+    is granted. The statement (built once per shape of query) and the query's values to bind to
+    it; values None: a statement built for this query alone (a filter read from the stored
+    document, whose SQL holds its value), to run as it is."""
+    if any(getattr(query, name) is not None for name in _ONE_OFF):
+        return _build_page(kind, query, limit, by_order_date, items, grant, oldest_first), None
+    shape, values = bound(query)
+    statement = _page(kind, shape, query, limit, by_order_date, items, grant, oldest_first)
+    return statement, values
+
+
+_ONE_OFF = (
+    "dated_from",
+    "due_date_from",
+    "due_date_to",
+    "end_user_po_number",
+    "delivery_number",
+    "special_bid_number",
+    "serial_number",
+)
+"""Filters whose SQL is built from their value (Ingram's lookback window, the filters read from
+the stored document): a page using one is built for that request, not cached by shape."""
+
+_PAGES: LRU[Hashable, Select[Any]] = LRU(512)
+"""Page statements by shape: a few per route in practice, bounded whatever clients send."""
+
+
+def _page(
+    kind: Kind,
+    shape: Hashable,
+    query: InvoiceQuery,
+    limit: int,
+    by_order_date: bool,
+    items: bool,
+    grant: bool,
+    oldest_first: bool,
+) -> Select[Any]:
+    # Cached by shape alone: the query is passed along only to build the first of its shape.
+    key = (kind, shape, limit, by_order_date, items, grant, oldest_first)
+    found = _PAGES.get(key)
+    if found is None:
+        placeholders = _placeholders(query)
+        found = _build_page(kind, placeholders, limit, by_order_date, items, grant, oldest_first)
+        _PAGES.put(key, found)
+    return found
+
+
+def _build_page(
+    kind: Kind,
+    query: InvoiceQuery,
+    limit: int,
+    by_order_date: bool,
+    items: bool,
+    grant: bool,
+    oldest_first: bool,
 ) -> Select[Any]:
     """The credential, the exact total of `query` and, with `items`, its first `limit` matches
     newest first (or oldest first); nothing of the query is read unless every account it names
@@ -294,80 +387,6 @@ async def total(conn: AsyncConnection, query: InvoiceQuery) -> int:
     """The exact number of matches: the stored count where one answers, else counted."""
     n = await stored_count(conn, query)
     return await count(conn, query) if n is None else n
-
-
-LISTED_COLUMNS = (
-    "customer_number",
-    "invoice_number",
-    "document_type",
-    "status",
-    "sales_order_number",
-    "po_number",
-    "invoice_date",
-    "due_date",
-    "currency",
-    "total",
-)
-"""What a listing reads of each invoice: columns, never the document."""
-CAPPED_COUNT = 10_000
-"""A filtered listing counts its matches up to this many (a count costs what it reads)."""
-
-
-def past(cursor: tuple[Any, str] | None) -> ColumnElement[bool] | None:
-    """Past the (invoice date, invoice number) `cursor`, newest first (dates NULL come last);
-    the redundant `invoice_date <= d` lets the newest-first index serve it as a range."""
-    if cursor is None:
-        return None
-    c = invoices.c
-    day, number = cursor
-    if day is None:
-        return and_(c.invoice_date.is_(None), c.invoice_number < number)
-    return and_(
-        c.invoice_date <= day,
-        or_(c.invoice_date < day, c.invoice_number < number),
-    )
-
-
-def listing(
-    kind: Kind | None,
-    query: InvoiceQuery,
-    limit: int,
-    cursor: tuple[Any, str] | None,
-    *,
-    null_dates_only: bool = False,
-) -> Select[Any]:
-    """With a credential `kind`: the credential, its grant of `:grant_account`, the number of
-    matches (exact when stored, else counted up to `CAPPED_COUNT` + 1) and the first `limit`
-    matches past `cursor` (newest first), read only where every account of `query` is granted.
-    Without (`kind` None; the caller checked the grant): the rows alone."""
-    c = invoices.c
-    rows = filtered(select(*(c[name] for name in LISTED_COLUMNS)), query)
-    condition = past(cursor)
-    if condition is not None:
-        rows = rows.where(condition)
-    if null_dates_only:
-        rows = rows.where(c.invoice_date.is_(None))
-    order = (c.invoice_date.desc().nulls_last(), c.invoice_number.desc())
-    if kind is None:
-        return rows.order_by(*order).limit(limit)
-    cred = credential(kind)
-    guard = _all_granted(kind, (*query.customer_numbers, *query.bill_to_accounts))
-    found = rows.where(guard).order_by(*order).limit(limit).subquery("found")
-    if count_scope(query) is not None:
-        total = _total(query, guard)
-    else:
-        capped = filtered(select(c.id), query).where(guard).limit(CAPPED_COUNT + 1).subquery()
-        total = select(func.count()).select_from(capped).scalar_subquery()
-    f = found.c
-    return (
-        select(
-            *_credential_columns(cred, True),
-            total.label("matches"),
-            *(f[name] for name in LISTED_COLUMNS),
-        )
-        .select_from(cred.outerjoin(found, true()))
-        .order_by(f.invoice_date.desc().nulls_last(), f.invoice_number.desc())
-    )
 
 
 async def rows(

@@ -146,7 +146,7 @@ def _detail_read(request: Request) -> Read:
     if not (can_be_key(customer_number) and can_be_key(invoice_number)):
         return Read(account=customer_number)
     lookup = ByKey(params.ENVIRONMENT, customer_number, invoice_number)
-    if not request.url.path.startswith("/api/invoice/detail/"):
+    if not request.scope["path"].startswith("/api/invoice/detail/"):
         return Read(lookup, account=customer_number)
     try:
         serials = not params.exclude_serial_tracking(request.query_params)

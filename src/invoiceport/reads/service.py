@@ -27,7 +27,8 @@ from invoiceport.partners import credentials
 from invoiceport.partners.schemas import Principal
 from invoiceport.partners.service import plausible_secret
 from invoiceport.platform.db import read_connection
-from invoiceport.reads import listings, repository
+from invoiceport.reads import repository
+from invoiceport.reads.repository import listings
 
 Stamp = tuple[int, datetime]
 

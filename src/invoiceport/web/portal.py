@@ -23,7 +23,7 @@ from invoiceport.invoices.queries import InvoiceQuery
 from invoiceport.invoices.schemas import DocumentType, Status
 from invoiceport.pdf.http import stored_invoice_pdf
 from invoiceport.platform.context import context
-from invoiceport.reads.listings import LISTED_COLUMNS
+from invoiceport.reads.repository.listings import LISTED_COLUMNS
 from invoiceport.reads.service import ByKey, ListOf, Presented, access
 from invoiceport.statements import service as statements
 from invoiceport.web.auth import SignedIn, auth_routes, redirect, signed_in

@@ -1,5 +1,5 @@
 """Listings (the portal's invoice lists): keyset pages of listing columns, never the documents,
-with the credential and its grant in the same statement. All SQL, as in `reads.repository`."""
+with the credential and its grant in the same statement."""
 
 from typing import Any
 

@@ -61,7 +61,7 @@ async def _prepare(url: str) -> World:
         await engine.dispose()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     from invoiceport.dialects.abcsupply import register_webhook_payloads
 
@@ -74,8 +74,10 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
         yield Site(base, w, url)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Any]:
+    """Chromium for this package's tests only: Playwright's sync API keeps an event loop running
+    in the main thread while it is open, which every later `asyncio.run` would trip over."""
     if not CHROMIUM.exists():
         if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
             pytest.fail("/usr/bin/chromium is missing (make test installs it)")

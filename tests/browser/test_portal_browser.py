@@ -42,6 +42,8 @@ def test_invitation_then_keyboard_only_sign_in_and_navigation(site: Site, contex
     page.get_by_label("New password", exact=True).fill(PASSWORD)
     page.get_by_label("New password again").fill(PASSWORD)
     page.get_by_role("button", name="Set password").click()
+    page.wait_for_url("**/portal/login")  # the sign-in page, loaded, before any key is pressed
+    page.wait_for_load_state()
     assert page.url.endswith("/portal/login")
     shot(page, "portal-login")
     # Keyboard only from here: skip link, fields, Enter.

@@ -114,7 +114,7 @@ def _truncate(url: str) -> None:
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """An empty, migrated database of each kind."""
     if request.param == "sqlite":
-        path = tmp_path / "invoiceport.platform.db"
+        path = tmp_path / "invoiceport.db"
         shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
         return f"sqlite:///{path}"
     url: str = request.getfixturevalue("postgres_database")

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-DEFAULT_DATABASE_URL = "sqlite:///invoiceport.platform.db"
+DEFAULT_DATABASE_URL = "sqlite:///invoiceport.db"
 MIN_ADMIN_TOKEN_CHARS = 32
 
 

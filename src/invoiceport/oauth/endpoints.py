@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+from collections.abc import Sequence
 from typing import Any
 from urllib.parse import parse_qsl, unquote_plus
 
@@ -16,7 +17,7 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import Response
 
 from invoiceport.oauth.openapi import openapi_spec
-from invoiceport.oauth.tokens import InvalidClient, InvalidScope, issue_token
+from invoiceport.oauth.tokens import InvalidClient, InvalidScope, IssuedToken, issue_token
 from invoiceport.platform.clock import now
 from invoiceport.platform.context import context
 from invoiceport.platform.docs_ui import register_spec
@@ -122,21 +123,21 @@ def _check_form_type(request: Request) -> None:
         raise TokenError(400, "invalid_request", message)
 
 
-async def token(request: Request) -> Response:
-    """Issue an access token for the client credentials grant."""
+async def client_credentials_grant(
+    request: Request, form: dict[str, str], scopes: Sequence[str] | None
+) -> IssuedToken:
+    """The client credentials grant of `form`, for every token path and shape: the token, or a
+    `TokenError` with RFC 6749's error (each path answers it in its own shape)."""
+    grant_type = form.get("grant_type")
+    if grant_type is None:
+        raise TokenError(400, "invalid_request", "grant_type is required")
+    if grant_type != "client_credentials":
+        message = f"grant_type {grant_type[:40]!r} is not supported: use client_credentials"
+        raise TokenError(400, "unsupported_grant_type", message)
+    client_id, secret = _client_credentials(request, form)
+    svc = context(request)
     try:
-        _check_form_type(request)
-        form = _form(await read_body(request, MAX_BODY))
-        grant_type = form.get("grant_type")
-        if grant_type is None:
-            raise TokenError(400, "invalid_request", "grant_type is required")
-        if grant_type != "client_credentials":
-            message = f"grant_type {grant_type[:40]!r} is not supported: use client_credentials"
-            raise TokenError(400, "unsupported_grant_type", message)
-        client_id, secret = _client_credentials(request, form)
-        scopes = _scopes(form)
-        svc = context(request)
-        issued = await issue_token(
+        return await issue_token(
             svc.engine,
             client_id,
             secret,
@@ -145,9 +146,18 @@ async def token(request: Request) -> Response:
             now=now(request),
         )
     except InvalidClient:
-        return _error(401, "invalid_client", "unknown client, wrong secret or revoked client")
+        message = "unknown client, wrong secret or revoked client"
+        raise TokenError(401, "invalid_client", message) from None
     except InvalidScope as exc:
-        return _error(400, "invalid_scope", str(exc))
+        raise TokenError(400, "invalid_scope", str(exc)) from None
+
+
+async def token(request: Request) -> Response:
+    """Issue an access token for the client credentials grant."""
+    try:
+        _check_form_type(request)
+        form = _form(await read_body(request, MAX_BODY))
+        issued = await client_credentials_grant(request, form, _scopes(form))
     except TokenError as exc:
         return _error(exc.status, exc.error, exc.description)
     body: dict[str, Any] = {

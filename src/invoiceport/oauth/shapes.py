@@ -20,13 +20,10 @@ from invoiceport.oauth.endpoints import (
     NO_STORE,
     TokenError,
     _check_form_type,
-    _client_credentials,
     _error,
     _form,
+    client_credentials_grant,
 )
-from invoiceport.oauth.tokens import InvalidClient, InvalidScope, issue_token
-from invoiceport.platform.clock import now
-from invoiceport.platform.context import context
 from invoiceport.platform.web import JSONBytesResponse, read_body
 
 Scopes = Callable[[str | None], Sequence[str] | None]
@@ -49,26 +46,7 @@ async def body_form(request: Request) -> dict[str, str]:
 async def grant(request: Request, form: dict[str, str], scopes: Scopes) -> Response:
     """Issue a token for the client credentials grant of `form`; any refusal is RFC 6749's."""
     try:
-        grant_type = form.get("grant_type")
-        if grant_type is None:
-            raise TokenError(400, "invalid_request", "grant_type is required")
-        if grant_type != "client_credentials":
-            message = f"grant_type {grant_type[:40]!r} is not supported: use client_credentials"
-            raise TokenError(400, "unsupported_grant_type", message)
-        client_id, secret = _client_credentials(request, form)
-        svc = context(request)
-        issued = await issue_token(
-            svc.engine,
-            client_id,
-            secret,
-            scopes(form.get("scope")),
-            lifetime_seconds=svc.settings.oauth_token_lifetime_seconds,
-            now=now(request),
-        )
-    except InvalidClient:
-        return _error(401, "invalid_client", "unknown client, wrong secret or revoked client")
-    except InvalidScope as exc:
-        return _error(400, "invalid_scope", str(exc))
+        issued = await client_credentials_grant(request, form, scopes(form.get("scope")))
     except TokenError as exc:
         return _error(exc.status, exc.error, exc.description)
     body: dict[str, Any] = {

@@ -31,13 +31,10 @@ from invoiceport.oauth.endpoints import (
     REALM,
     TokenError,
     _check_form_type,
-    _client_credentials,
     _form,
     _scopes,
+    client_credentials_grant,
 )
-from invoiceport.oauth.tokens import InvalidClient, InvalidScope, issue_token
-from invoiceport.platform.clock import now
-from invoiceport.platform.context import context
 from invoiceport.platform.web import JSONBytesResponse, read_body, register_error_shape
 
 XI_TOKEN_PATH = "/oauth/oauth20/token"  # noqa: S105 - a path
@@ -87,26 +84,7 @@ def _merged(query: dict[str, str], body: dict[str, str]) -> dict[str, str]:
 async def _issue(request: Request, form: dict[str, str]) -> Response:
     """The client credentials grant for `form`, answered in the XI shapes."""
     try:
-        grant_type = form.get("grant_type")
-        if grant_type is None:
-            raise TokenError(400, "invalid_request", "grant_type is required")
-        if grant_type != "client_credentials":
-            message = f"grant_type {grant_type[:40]!r} is not supported: use client_credentials"
-            raise TokenError(400, "unsupported_grant_type", message)
-        client_id, secret = _client_credentials(request, form)
-        svc = context(request)
-        issued = await issue_token(
-            svc.engine,
-            client_id,
-            secret,
-            _scopes(form),
-            lifetime_seconds=svc.settings.oauth_token_lifetime_seconds,
-            now=now(request),
-        )
-    except InvalidClient:
-        return _message(401, "invalid_client", "unknown client, wrong secret or revoked client", {})
-    except InvalidScope as exc:
-        return _message(400, "invalid_scope", str(exc), {})
+        issued = await client_credentials_grant(request, form, _scopes(form))
     except TokenError as exc:
         return _message(exc.status, exc.error, exc.description, {})
     body = {

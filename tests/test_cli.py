@@ -209,10 +209,44 @@ def test_demo_prints_working_credentials(tmp_path: Path) -> None:
         f"curl -s -H 'Authorization: Bearer {ADM}' http://127.0.0.1:8000/admin/v1/invoices/"
         in result.stdout
     )
+    _the_printed_web_logins_sign_in(result.stdout, url)
     again = run("demo", "--seed", "7", "--invoices", "30", database_url=url)
     assert "0 created, 0 updated, 50 unchanged" in again.stdout  # deterministic: same data again
+    assert "/portal/  user" not in again.stdout  # the users exist: their passwords are not shown
     reset = run("demo", "--seed", "8", "--invoices", "30", "--reset", database_url=url)
     assert "50 created" in reset.stdout
+
+
+def _the_printed_web_logins_sign_in(stdout: str, url: str) -> None:
+    """The portal and console logins `make run` prints sign in, each to its own side."""
+    import asyncio
+    from datetime import UTC, datetime
+
+    from invoiceport.accounts import service as accounts
+    from invoiceport.platform.db import create_engine
+    from invoiceport.settings import Settings
+
+    printed = {}
+    for line in stdout.splitlines():
+        for role, path in (("portal", "/portal/  user "), ("console", "/console/  user ")):
+            if path in line:
+                user, password = line.split(path, 1)[1].split("  password ")
+                printed[role] = (user, password)
+    assert set(printed) == {"portal", "console"}, stdout
+
+    async def sign_in() -> None:
+        engine = create_engine(Settings(database_url=url, _env_file=None))  # type: ignore[call-arg]
+        try:
+            now = datetime.now(UTC)
+            for role, (user, password) in printed.items():
+                signed = await accounts.sign_in(engine, role, user, password, now)  # type: ignore[arg-type]
+                assert signed.token
+            with pytest.raises(accounts.SignInRefused):  # a portal login is not a console login
+                await accounts.sign_in(engine, "console", *printed["portal"], now)
+        finally:
+            await engine.dispose()
+
+    asyncio.run(sign_in())
 
 
 def test_partner_create_names_a_bad_customer_number(tmp_path: Path) -> None:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from invoiceport.accounts import service as accounts
 from invoiceport.invoices.service import BulkIngest, BulkReport
 from invoiceport.ops.demo import CUSTOMERS, OTHER_CUSTOMER, demo_invoices
 from invoiceport.ops.demo_eu import EU_CUSTOMERS, eu_invoices
@@ -15,6 +17,7 @@ from invoiceport.ops.demo_xi import sdk_snippet, xi_invoices
 from invoiceport.ops.migrate import upgrade
 from invoiceport.partners import service as partners
 from invoiceport.partners.schemas import ALL_SCOPES, PartnerCreate
+from invoiceport.platform.db import utcnow
 from invoiceport.platform.models import wipe
 
 DEMO_PARTNER = "Demo Reseller"
@@ -31,11 +34,29 @@ class DemoLogin:
 
 
 async def demo_logins(engine: AsyncEngine, partner_id: int) -> list[DemoLogin]:
-    """The web logins of the demo: a portal user of the demo partner and a console user, once
-    the portal and console exist (issue 17 points 1 and 2 add them here, through their services;
-    `describe` prints whatever this returns). None yet."""
-    del engine, partner_id
-    return []
+    """The web logins of the demo, each with a new random password: a portal user of the demo
+    partner and a console user, made through the accounts service as the admin API and the CLI
+    make them. A user that exists already (a demo loaded again without `--reset`) keeps its
+    password and is not shown."""
+    now = utcnow()
+    logins = []
+    portal, console = "reseller@demo.example", "supplier@demo.example"
+    try:
+        invitation = await accounts.invite(engine, "portal", portal, partner_id, now)
+    except accounts.AccountError:
+        pass
+    else:
+        password = secrets.token_urlsafe(12)
+        await accounts.accept_invitation(engine, invitation.token, password, now)
+        logins.append(DemoLogin(f"Partner portal ({DEMO_PARTNER})", "/portal/", portal, password))
+    password = secrets.token_urlsafe(12)
+    try:
+        await accounts.create_with_password(engine, "console", console, password, now)
+    except accounts.AccountError:
+        pass
+    else:
+        logins.append(DemoLogin("Supplier console", "/console/", console, password))
+    return logins
 
 
 @dataclass(frozen=True, slots=True)

@@ -237,6 +237,15 @@ def test_only_an_unfiltered_single_account_query_has_a_stored_count() -> None:
         "document_type": "credit_memo",
         "serial_number": "SN-1",
         "original_invoice_number": "I-0",
+        "dated_from": "2026-01-01",
+        "due_date_from": "2026-01-01",
+        "due_date_to": "2026-01-01",
+        "end_user_po_number": "E",
+        "delivery_number": "D",
+        "special_bid_number": "B",
+        "updated_from": "2026-01-01T00:00:00Z",
+        "updated_to": "2026-01-01T00:00:00Z",
+        "granted_to": 1,
     }
     assert set(filters) | {"environment", "customer_numbers", "bill_to_accounts"} == set(
         q.__dataclass_fields__

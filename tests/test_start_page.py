@@ -107,9 +107,14 @@ async def test_every_served_spec_names_the_operator(site: httpx.AsyncClient) -> 
     specs = registered_specs(app)
     assert {s.url for s in specs} == {
         "/ingram/openapi.json",
+        "/ingram/xi/openapi.json",
         "/scansource/openapi.json",
+        "/scansource/scsc/openapi.json",
         "/abcsupply/openapi.json",
+        "/abcsupply/live/openapi.json",
+        "/v1/openapi.json",
         "/oauth/openapi.json",
+        "/oauth2/openapi.json",
         "/admin/openapi.json",
     }
     for spec in specs:
@@ -118,8 +123,9 @@ async def test_every_served_spec_names_the_operator(site: httpx.AsyncClient) -> 
         assert not [v for v in VENDOR_CONTACTS if v.encode() in body], spec.url
     # /docs opens on a dialect, the token endpoint and the admin API come last.
     script = (await site.get("/docs/swagger-initializer.js")).text
-    assert [s.auxiliary for s in specs] == [False, False, False, True, True]
+    assert [s.auxiliary for s in specs] == [False] * 7 + [True] * 3
     assert script.index(specs[0].url) < script.index("/oauth/openapi.json")
+    assert script.index(specs[0].url) < script.index("/oauth2/openapi.json")
     assert '"urls.primaryName": known ? wanted : specs[0].name' in script
 
 

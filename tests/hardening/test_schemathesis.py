@@ -185,7 +185,7 @@ async def test_abcsupply_admin_and_ingram_specs_with_every_check(
         )
         reports = {
             "abcsupply": _finish(*abc, operations=13),
-            "admin": _finish(*admin, 14),  # 15 operations (GET .../einvoice too), less the deletion
+            "admin": _finish(*admin, 15),  # 16 (e-invoice, portal users too), less the deletion
             "ingram (served spec)": _finish(*ingram, operations=2),
         }
     for name, report in reports.items():

@@ -284,7 +284,7 @@ async def test_a_revoked_grant_cancels_pending_deliveries(abc: Abc) -> None:
 
         engine = abc.app.state.context.engine
         assert await service.dispatch(engine) == 2  # deliveries exist, nothing sent yet
-        await partners.ungrant(engine, abc.partner_id, ["C100"])
+        await partners.revoke_customers(engine, abc.partner_id, ["C100"])
         await worker(abc).run_until_idle()
         assert rec.snapshot() == []
     listed = await abc.http.get(f"{HOOKS}/{hook['id']}/deliveries", headers=abc.auth)

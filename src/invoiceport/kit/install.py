@@ -27,6 +27,8 @@ class Spec:
     url: str
     title: str
     build: Callable[[], bytes]
+    auxiliary: bool = False
+    """Listed after the dialects on `/docs` (token endpoints, the admin API)."""
 
 
 def install(app: Any, dialect: Dialect, *routers: APIRouter, spec: Spec | None = None) -> None:
@@ -51,4 +53,4 @@ def serve_spec(app: Any, spec: Spec) -> None:
         return Response(built[0], media_type="application/json")
 
     app.add_api_route(spec.url, openapi, methods=["GET"], include_in_schema=False)
-    register_spec(app, spec.title, spec.url)
+    register_spec(app, spec.title, spec.url, auxiliary=spec.auxiliary)

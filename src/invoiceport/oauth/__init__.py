@@ -26,7 +26,8 @@ def _serve_shapes_spec(app: Any) -> None:
     from invoiceport.platform.web import dump_json
 
     build = shapes_openapi.build
-    serve_spec(app, Spec(shapes_openapi.SPEC_URL, shapes_openapi.TITLE, lambda: dump_json(build())))
+    spec = Spec(shapes_openapi.SPEC_URL, shapes_openapi.TITLE, lambda: dump_json(build()), True)
+    serve_spec(app, spec)
 
 
 __all__ = ["install"]

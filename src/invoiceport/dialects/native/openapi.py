@@ -14,6 +14,7 @@ from invoiceport.dialects.native.params import (
     MAX_NUMBER,
     STATUSES,
 )
+from invoiceport.einvoice.export import FORMAT_NAMES
 from invoiceport.kit.params import MAX_KEY
 from invoiceport.partners.schemas import INVOICE_READ
 from invoiceport.webhooks.feed import EVENT_TYPES
@@ -46,6 +47,7 @@ def _errors(*statuses: int) -> dict[str, Any]:
         404: _problem("No such invoice"),
         406: _problem("None of the media types in Accept is offered"),
         410: _problem("The cursor is older than the feed's retention"),
+        422: _problem("The invoice cannot become a valid e-invoice (each failed rule named)"),
         429: _problem("Rate limit exceeded", "Retry-After"),
         503: _problem("The database cannot answer now", "Retry-After"),
     }
@@ -146,6 +148,37 @@ def _detail(sandbox: bool) -> dict[str, Any]:
                 },
                 "304": {"description": "Not modified (If-None-Match, If-Modified-Since)"},
                 **_errors(400, 401, 403, 404, 406, 429, 503),
+            },
+        }
+    }
+
+
+def _einvoice(sandbox: bool) -> dict[str, Any]:
+    operation = _detail(sandbox)["get"]
+    return {
+        "get": {
+            "operationId": "getSandboxEInvoice" if sandbox else "getEInvoice",
+            "summary": "One invoice as an EN 16931 e-invoice, validated (docs/einvoicing.md)",
+            "parameters": [
+                *operation["parameters"],
+                {
+                    "name": "format",
+                    "in": "query",
+                    "required": True,
+                    "schema": {"type": "string", "enum": list(FORMAT_NAMES)},
+                },
+            ],
+            "responses": {
+                "200": {
+                    "description": "The e-invoice (XML, or the Factur-X PDF)",
+                    "headers": {"ETag": {"schema": _STRING, "description": "Strong"}},
+                    "content": {
+                        "application/xml": {"schema": {"type": "string"}},
+                        "application/pdf": {"schema": {"type": "string", "format": "binary"}},
+                    },
+                },
+                "304": {"description": "Not modified (If-None-Match)"},
+                **_errors(400, 401, 403, 404, 406, 422, 429, 503),
             },
         }
     }
@@ -283,6 +316,9 @@ def openapi_spec() -> dict[str, Any]:
     for prefix, sandbox in (("/v1", False), ("/v1/sandbox", True)):
         paths[f"{prefix}/invoices"] = _list(sandbox)
         paths[f"{prefix}/invoices/{{customer_number}}/{{invoice_number}}"] = _detail(sandbox)
+        paths[f"{prefix}/invoices/{{customer_number}}/{{invoice_number}}/einvoice"] = _einvoice(
+            sandbox
+        )
         paths[f"{prefix}/events"] = _events(sandbox)
     return {
         "openapi": "3.1.0",

@@ -27,6 +27,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("webhook_endpoints") as batch:
-        batch.drop_column("client_id")
-        batch.drop_column("style")
+    # ALTER TABLE ... DROP COLUMN on both databases (SQLite 3.35+): a batch copy would drop and
+    # recreate the table, and SQLite's ON DELETE CASCADE would take the deliveries with it.
+    op.execute("ALTER TABLE webhook_endpoints DROP COLUMN client_id")
+    op.execute("ALTER TABLE webhook_endpoints DROP COLUMN style")

@@ -111,9 +111,9 @@ def downgrade() -> None:
     op.drop_index(
         op.f("ix_invoices_environment_customer_number_original_invoice_number"), "invoices"
     )
-    with op.batch_alter_table("invoices") as batch:
-        batch.drop_column("original_invoice_number")
-        batch.drop_column("due_date")
+    # Not a batch copy: recreating `invoices` on SQLite would cascade to the rows that refer to it.
+    op.execute("ALTER TABLE invoices DROP COLUMN original_invoice_number")
+    op.execute("ALTER TABLE invoices DROP COLUMN due_date")
     op.drop_table("rejected_documents")
     op.drop_table("web_sessions")
     op.drop_table("web_users")

@@ -197,7 +197,8 @@ async def test_lifetime_is_a_setting(database_url: str) -> None:
 
 async def test_the_spec_is_served(client: httpx.AsyncClient) -> None:
     spec = (await client.get("/oauth/openapi.json")).json()
-    assert set(spec["paths"]) == {"/oauth/oauth30/token", "/oauth/token"}
+    assert set(spec["paths"]) == {"/oauth/oauth30/token", "/oauth/token", "/oauth/oauth20/token"}
+    assert set(spec["paths"]["/oauth/oauth30/token"]) == {"post", "get"}  # get: XI (issue 13)
 
 
 async def test_nul_and_control_characters_are_just_wrong_credentials(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from invoiceport import __version__
+from invoiceport.oauth.xi_openapi import XI_SCHEMAS, xi_paths
 
 _ERROR_CODES = [
     "invalid_request",
@@ -61,7 +62,7 @@ def _operation(operation_id: str) -> dict[str, Any]:
                     "invalid_request, unsupported_grant_type or invalid_scope (RFC 6749 5.2)"
                 ),
                 "401": _error("invalid_client, with a WWW-Authenticate: Basic challenge"),
-                "405": _error("Only POST is allowed"),
+                "405": _error("Another method (GET: the XI flow on /oauth/oauth30/token)"),
                 "413": _error("Body over 8 KiB"),
                 "503": _error("Database unavailable (temporarily_unavailable), with Retry-After"),
             },
@@ -70,6 +71,14 @@ def _operation(operation_id: str) -> dict[str, Any]:
 
 
 def openapi_spec() -> dict[str, Any]:
+    spec = _rfc_spec()
+    for path, operations in xi_paths().items():  # the XI flows (oauth/xi.py)
+        spec["paths"].setdefault(path, {}).update(operations)
+    spec["components"]["schemas"].update(XI_SCHEMAS)
+    return spec
+
+
+def _rfc_spec() -> dict[str, Any]:
     return {
         "openapi": "3.0.3",
         "info": {

@@ -24,7 +24,7 @@ from tests.conftest import ADMIN_TOKEN, share
 from tests.live import live_server
 from tests.native.support import KEY_HEADER, doc, new_partner
 
-CHANGES = share(3_000, 10_000)
+CHANGES = share(2_000, 10_000)
 CHUNK = 1_000
 OLD = 200
 GRANTED = ("C1", "C2", "C3")

@@ -233,6 +233,12 @@ def test_only_an_unfiltered_single_account_query_has_a_stored_count() -> None:
         "invoice_date_to": "2026-01-01",
         "order_date_from": "2026-01-01T00:00:00Z",
         "order_date_to": "2026-01-01T00:00:00Z",
+        "status": "paid",
+        "document_type": "invoice",
+        "updated_from": "2026-01-01T00:00:00Z",
+        "updated_to": "2026-01-01T00:00:00Z",
+        "serial_number": "S1",
+        "granted_to": 1,
     }
     assert set(filters) | {"environment", "customer_numbers", "bill_to_accounts"} == set(
         q.__dataclass_fields__

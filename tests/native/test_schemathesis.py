@@ -41,6 +41,7 @@ expected-statuses = ["2xx", "3xx", "401", "403", "404", "409", "410", "429"]
 """
 
 
+@pytest.mark.timeout(share(300, 1800))  # the whole run is long
 @pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
 async def test_schemathesis_finds_nothing(database_url: str, tmp_path: Path) -> None:
     with live_server(database_url, timeout=120, admin_token=ADMIN_TOKEN) as base:

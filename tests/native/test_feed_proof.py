@@ -19,12 +19,13 @@ from contextlib import ExitStack
 
 import httpx
 import orjson
+import pytest
 
 from tests.conftest import ADMIN_TOKEN, share
 from tests.live import live_server
 from tests.native.support import KEY_HEADER, doc, new_partner
 
-CHANGES = share(3_000, 10_000)
+CHANGES = share(2_000, 10_000)
 CHUNK = 1_000
 OLD = 200
 GRANTED = ("C1", "C2", "C3")
@@ -48,6 +49,7 @@ async def _listed(http: httpx.AsyncClient, auth: dict[str, str]) -> dict[Key, in
             return state
 
 
+@pytest.mark.timeout(share(300, 1200))  # the whole run is long
 async def test_feed_poller_misses_nothing_and_sees_no_phantom(database_url: str) -> None:
     admin_headers = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
     with ExitStack() as first, ExitStack() as second, ThreadPoolExecutor(2) as pool:

@@ -26,7 +26,10 @@ def test_facturx_pdf_carries_the_cii_and_declares_pdfa3_and_facturx() -> None:
         pdf = render_invoice_pdf(invoice, letterhead=DEFAULT_LETTERHEAD, version=1)
         done = export_invoice(invoice, "facturx", SUPPLIER, pdf=pdf)
         assert done.media_type == "application/pdf"
-        assert done.body.startswith(b"%PDF-1.")
+        assert done.body.startswith(b"%PDF-1.6")
+        # one PDF, whose cross-reference table is right (strict: no repair on reading)
+        assert done.body.count(b"%PDF-") == 1 and done.body.count(b"%%EOF") == 1
+        PdfReader(io.BytesIO(done.body), strict=True).trailer["/Root"]
         cii, _ = check_invoice(invoice, "cii", SUPPLIER)
         reader = PdfReader(io.BytesIO(done.body))
         assert reader.attachments["factur-x.xml"] == [cii]

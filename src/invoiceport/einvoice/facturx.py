@@ -34,8 +34,7 @@ def srgb_profile() -> bytes:
     return bytes(ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes())
 
 
-def _with_output_intent(pdf: bytes) -> bytes:
-    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
+def _add_output_intent(writer: PdfWriter) -> None:
     icc = StreamObject()
     icc._data = srgb_profile()
     icc.update({NameObject("/N"): NumberObject(3)})
@@ -49,31 +48,31 @@ def _with_output_intent(pdf: bytes) -> bytes:
         }
     )
     writer._root_object[NameObject("/OutputIntents")] = ArrayObject([writer._add_object(intent)])
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
 
 
 def facturx_pdf(pdf: bytes, cii: bytes, *, title: str, author: str, subject: str) -> bytes:
-    """`pdf` made PDF/A-3b with `cii` attached as factur-x.xml (checked before, not here)."""
-    from facturx import generate_from_binary
+    """`pdf` made PDF/A-3b with `cii` attached as factur-x.xml (checked before, not here).
+
+    One pypdf pass: the PDF is read and cloned once, the output intent added, then the factur-x
+    library's own step for the attachment and the XMP (what its `generate_from_binary` does
+    after a second read and clone of the PDF) runs on the same writer, and it is written once.
+    """
+    from facturx.facturx import _facturx_update_metadata_add_attachment
 
     logging.getLogger("factur-x").setLevel(logging.WARNING)
-    return bytes(
-        generate_from_binary(
-            _with_output_intent(pdf),
-            cii,
-            flavor="factur-x",
-            level="en16931",
-            check_xsd=False,
-            pdf_metadata={
-                "title": title,
-                "author": author,
-                "subject": subject,
-                "keywords": "Factur-X",
-            },
-            lang="en-US",
-            afrelationship="data",
-            xmp_compression=False,
-        )
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
+    _add_output_intent(writer)
+    writer._header = b"%PDF-1.6"
+    _facturx_update_metadata_add_attachment(
+        writer,
+        cii,
+        {"title": title, "author": author, "subject": subject, "keywords": "Factur-X"},
+        "factur-x",
+        "en16931",
+        lang="en-US",
+        afrelationship="data",
+        xmp_compression=False,
     )
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

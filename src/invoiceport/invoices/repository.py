@@ -8,7 +8,20 @@ from datetime import UTC, date, datetime, time
 from typing import Any, Protocol
 
 import asyncpg
-from sqlalchemy import ColumnElement, Select, Table, and_, bindparam, func, or_, select, text
+from sqlalchemy import (
+    ARRAY,
+    ColumnElement,
+    Select,
+    String,
+    Table,
+    and_,
+    any_,
+    bindparam,
+    func,
+    or_,
+    select,
+    text,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -71,6 +84,9 @@ async def get(conn: AsyncConnection, key: Key) -> StoredInvoice | None:
     return None if row is None else _stored(row)
 
 
+_NUMBERS = ARRAY(String)
+
+
 async def lock_existing(
     conn: AsyncConnection, keys: Iterable[Key], *, for_update: bool
 ) -> dict[Key, ExistingRow]:
@@ -85,6 +101,10 @@ async def lock_existing(
     for environment, customer_number, invoice_number in wanted:
         numbers.setdefault((environment, customer_number), []).append(invoice_number)
     c = invoices.c
+    # PostgreSQL: a customer's numbers as one array parameter (`= ANY($n)`, the same plan as an
+    # IN list): SQLAlchemy then renders no bind per key and the statement's text is the same for
+    # every batch of one customer (asyncpg keeps it prepared). SQLite: an IN list.
+    postgres = conn.dialect.name == "postgresql"
     query = select(
         c.environment,
         c.customer_number,
@@ -99,7 +119,9 @@ async def lock_existing(
                 and_(
                     c.environment == environment,
                     c.customer_number == customer_number,
-                    c.invoice_number.in_(group),
+                    c.invoice_number == any_(bindparam(None, group, type_=_NUMBERS))
+                    if postgres
+                    else c.invoice_number.in_(group),
                 )
                 for (environment, customer_number), group in numbers.items()
             )

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import subprocess
 import sys
@@ -18,6 +19,20 @@ import profiling
 import report
 from load import BIN
 from scenarios import Profile
+
+# Runs the `invoiceport` console script in this interpreter and, at exit, writes the CPU seconds of
+# the process itself and of its reaped children (the import's worker processes) to a file.
+RUSAGE_WRAPPER = """
+import atexit, json, resource, runpy, sys
+out, script = sys.argv[1], sys.argv[2]
+def report():
+    me, children = (resource.getrusage(w) for w in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+    with open(out, "w") as f:
+        json.dump([me.ru_utime + me.ru_stime, children.ru_utime + children.ru_stime], f)
+atexit.register(report)
+sys.argv = sys.argv[2:]
+runpy.run_path(script, run_name="__main__")
+"""
 
 
 def log(text: str) -> None:
@@ -78,25 +93,37 @@ async def _copy_rows(source: str, target: str) -> float:
 def import_vs_copy(args: argparse.Namespace) -> report.Imported:
     """`invoiceport import` of documents into a fresh database, then a COPY of the rows it stored
     into another fresh one."""
-    server, count = args.url.rpartition("/")[0], args.import_docs
-    target, copied = f"{server}/invoiceport_bench_import", f"{server}/invoiceport_bench_copy"
+    count = args.import_docs
+    # Named after the dataset's database: invoiceport_bench gives invoiceport_bench_import and
+    # invoiceport_bench_copy; another --url gets databases of its own.
+    target, copied = f"{args.url}_import", f"{args.url}_copy"
     with tempfile.NamedTemporaryFile("w", suffix=".ndjson", delete=False) as f:
         f.writelines(f"{document}\n" for document in asyncio.run(_documents(args.url, count)))
         path = f.name
     command = [str(BIN / "invoiceport"), "--database", target, "import", path, "--no-progress"]
+    cpu_file = f"{path}.cpu.json"
+    measured = [str(BIN / "python"), "-c", RUSAGE_WRAPPER, cpu_file, *command]
     try:
         fresh_database(target)
         started = time.perf_counter()
-        subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(measured, check=True, stdout=subprocess.DEVNULL)
         imported = time.perf_counter() - started
+        with open(cpu_file) as f:
+            main_cpu, workers_cpu = json.load(f)
         fresh_database(copied)
         result = report.Imported(
-            args.import_docs, imported, asyncio.run(_copy_rows(target, copied))
+            args.import_docs,
+            imported,
+            asyncio.run(_copy_rows(target, copied)),
+            main_cpu_s=main_cpu,
+            workers_cpu_s=workers_cpu,
         )
         if args.profile and result.ratio < report.IMPORT_TARGET:
             result.profile = _profile_import(args, target, command)
     finally:
         os.unlink(path)
+        if os.path.exists(cpu_file):
+            os.unlink(cpu_file)
     return result
 
 

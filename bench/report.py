@@ -21,10 +21,24 @@ class Imported:
     import_s: float
     copy_s: float
     profile: Profile | None = None
+    # CPU seconds of the importer: its main process, and its worker processes (reaped children)
+    main_cpu_s: float | None = None
+    workers_cpu_s: float | None = None
 
     @property
     def ratio(self) -> float:
         return self.copy_s / self.import_s
+
+    def cpu_line(self) -> str:
+        """CPU a document, in microseconds, of the importer's processes."""
+        if self.main_cpu_s is None or self.workers_cpu_s is None:
+            return ""
+        main, workers = (1e6 * s / self.count for s in (self.main_cpu_s, self.workers_cpu_s))
+        return (
+            f"importer CPU a document: main process {main:.0f} us, workers {workers:.0f} us"
+            f" (together {main + workers:.0f} us;"
+            f" {self.main_cpu_s:.2f} s + {self.workers_cpu_s:.2f} s)"
+        )
 
 
 def verdict(ok: bool) -> str:
@@ -226,6 +240,8 @@ def render(
             f"- asyncpg COPY of the same rows (stored form precomputed) into a fresh database:"
             f" {imp.copy_s:.1f} s.",
         ]
+        if imp.cpu_line():
+            lines.append(f"- {imp.cpu_line()} (less shaken by other load than the wall clock).")
     if pdf:
         lines += ["", "## PDF (bench/bench_pdf.py --count 300)", "", "```", pdf, "```"]
     if einvoice:

@@ -355,17 +355,30 @@ def partial(args: argparse.Namespace) -> None:
             if s.profile:
                 print("\n".join(profiling.table(s.profile)))
     elif args.only == "import":
+        # The documents come from the dataset: built first (`--invoices` of them) when --url has
+        # fewer than --import-docs; --invoices 250000 gives the same first 50,000 documents as
+        # the full dataset (all of the big customer) in a fifth of the time.
+        asyncio.run(ensure_import_source(args))
         imp = import_vs_copy(args)
         print(
             f"import {imp.import_s:.2f} s, COPY {imp.copy_s:.2f} s for"
             f" {imp.count:,} documents: {imp.ratio:.2f}x"
         )
+        if imp.cpu_line():
+            print(imp.cpu_line())
         if imp.profile:
             print("\n".join(profiling.table(imp.profile)))
     elif args.only == "einvoice":
         print(einvoice_bench())
     else:
         print(pdf_bench())
+
+
+async def ensure_import_source(args: argparse.Namespace) -> None:
+    await dataset.ensure_database(args.url)
+    dataset.migrate(args.url)
+    if await dataset.count(args.url) < args.import_docs:
+        log(f"dataset: {await dataset.build(args.url, args.invoices, rebuild=True)}")
 
 
 def parse_args() -> argparse.Namespace:
@@ -422,6 +435,8 @@ def main() -> None:
     log("import vs COPY")
     imp = import_vs_copy(args)
     log(f"  {imp.ratio:.2f}x ({imp.import_s:.1f} s against {imp.copy_s:.1f} s)")
+    if imp.cpu_line():
+        log(f"  {imp.cpu_line()}")
     log("pdf")
     pdf = pdf_bench()
     log("e-invoices")

@@ -16,8 +16,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-import orjson
-
 from invoiceport.invoices import repository
 from invoiceport.invoices.repository import Key
 from invoiceport.invoices.schemas import CanonicalInvoice
@@ -66,8 +64,12 @@ def key_of(invoice: CanonicalInvoice) -> Key:
 
 
 def serialize(invoice: CanonicalInvoice) -> tuple[bytes, str]:
-    """The stored form of a document and its hash; equal documents give equal bytes."""
-    document = orjson.dumps(invoice.model_dump(mode="json", exclude_none=True))
+    """The stored form of a document and its hash; equal documents give equal bytes.
+
+    pydantic-core writes the JSON itself: the very bytes `orjson.dumps(invoice.model_dump(
+    mode="json", exclude_none=True))` gives (compact, UTF-8 unescaped, amounts as decimal text;
+    tests/test_prepare_corpus.py and test_storage.py hold them), without building the dict."""
+    document = invoice.__pydantic_serializer__.to_json(invoice, exclude_none=True)
     return document, hashlib.sha256(document).hexdigest()
 
 

@@ -8,8 +8,22 @@ from datetime import UTC, date, datetime, time
 from typing import Any, Protocol
 
 import asyncpg
-from sqlalchemy import ColumnElement, Select, Table, and_, bindparam, func, or_, select, text
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import (
+    ARRAY,
+    ColumnElement,
+    Integer,
+    Select,
+    String,
+    Table,
+    and_,
+    any_,
+    bindparam,
+    func,
+    or_,
+    select,
+    text,
+)
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -71,6 +85,9 @@ async def get(conn: AsyncConnection, key: Key) -> StoredInvoice | None:
     return None if row is None else _stored(row)
 
 
+_NUMBERS = ARRAY(String)
+
+
 async def lock_existing(
     conn: AsyncConnection, keys: Iterable[Key], *, for_update: bool
 ) -> dict[Key, ExistingRow]:
@@ -85,6 +102,10 @@ async def lock_existing(
     for environment, customer_number, invoice_number in wanted:
         numbers.setdefault((environment, customer_number), []).append(invoice_number)
     c = invoices.c
+    # PostgreSQL: a customer's numbers as one array parameter (`= ANY($n)`, the same plan as an
+    # IN list): SQLAlchemy then renders no bind per key and the statement's text is the same for
+    # every batch of one customer (asyncpg keeps it prepared). SQLite: an IN list.
+    postgres = conn.dialect.name == "postgresql"
     query = select(
         c.environment,
         c.customer_number,
@@ -99,7 +120,9 @@ async def lock_existing(
                 and_(
                     c.environment == environment,
                     c.customer_number == customer_number,
-                    c.invoice_number.in_(group),
+                    c.invoice_number == any_(bindparam(None, group, type_=_NUMBERS))
+                    if postgres
+                    else c.invoice_number.in_(group),
                 )
                 for (environment, customer_number), group in numbers.items()
             )
@@ -271,22 +294,51 @@ def count_deltas(
 _COUNT_ROWS_PER_STATEMENT = 2_000  # 4 parameters a row: far below both databases' limits
 
 
+_ADD_COUNTS = text(
+    "INSERT INTO invoice_counts (scope, environment, account, n)"
+    " SELECT scope, environment, account, n FROM unnest(:scopes, :environments, :accounts, :ns)"
+    " WITH ORDINALITY AS given (scope, environment, account, n, place) ORDER BY place"
+    " ON CONFLICT (scope, environment, account) DO UPDATE SET n = invoice_counts.n + excluded.n"
+).bindparams(
+    bindparam("scopes", type_=ARRAY(String)),
+    bindparam("environments", type_=ARRAY(String)),
+    bindparam("accounts", type_=ARRAY(String)),
+    bindparam("ns", type_=ARRAY(Integer)),
+)
+
+
 async def add_counts(conn: AsyncConnection, deltas: Mapping[CountKey, int]) -> None:
     """Add these changes to `invoice_counts`, in the caller's transaction (the one that wrote the
     invoices: a count is exact only when it commits with them). Every write path calls this.
 
     One `INSERT ... ON CONFLICT DO UPDATE SET n = n + excluded.n` for the whole batch, its rows in
     sorted key order: concurrent batches lock count rows in the same order, and take no other lock
-    after them, so they queue instead of deadlocking. (Batches of over 2,000 changed counts take
-    one statement per 2,000, still in that order.)"""
+    after them, so they queue instead of deadlocking. On PostgreSQL the rows are four array
+    parameters of one fixed statement; on SQLite, VALUES lists of up to 2,000 rows, in order."""
+    changes = [(key, n) for key, n in sorted(deltas.items()) if n]
+    if not changes:
+        return
+    if conn.dialect.name == "postgresql":
+        # One statement text for every batch (kept prepared), the rows as four arrays.
+        columns = list(zip(*(key for key, _ in changes), strict=True))
+        await conn.execute(
+            _ADD_COUNTS,
+            {
+                "scopes": list(columns[0]),
+                "environments": list(columns[1]),
+                "accounts": list(columns[2]),
+                "ns": [n for _, n in changes],
+            },
+        )
+        return
     rows = [
         {"scope": scope, "environment": environment, "account": account, "n": n}
-        for (scope, environment, account), n in sorted(deltas.items())
-        if n
+        for (scope, environment, account), n in changes
     ]
-    make = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
     for start in range(0, len(rows), _COUNT_ROWS_PER_STATEMENT):
-        statement = make(invoice_counts).values(rows[start : start + _COUNT_ROWS_PER_STATEMENT])
+        statement = sqlite.insert(invoice_counts).values(
+            rows[start : start + _COUNT_ROWS_PER_STATEMENT]
+        )
         statement = statement.on_conflict_do_update(
             index_elements=[
                 invoice_counts.c.scope,

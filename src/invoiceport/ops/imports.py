@@ -167,6 +167,11 @@ def _file_kind(path: Path) -> FileKind:
 
 
 def _check_line(path: Path, number: int, line: bytes) -> None:
+    try:  # the common case in one step: what orjson decodes is UTF-8 and JSON
+        orjson.loads(line)
+        return
+    except orjson.JSONDecodeError:
+        pass
     _utf8(path, line, number)
     if line.strip() and not _is_json(line):
         hint = (

@@ -210,7 +210,7 @@ async def access(
     if isinstance(lookup, After):
         return await _after(engine, presented, now, lookup, account, seconds)
     if isinstance(lookup, ListOf):
-        return await _list(engine, presented, now, lookup, account)
+        return await _list(engine, presented, now, lookup, account, seconds)
     params = _params(presented, now, account)
     match: repository.Match | None = None
     if isinstance(lookup, ByKey):
@@ -356,28 +356,50 @@ async def stream_after(
 
 
 async def _list(
-    engine: AsyncEngine, presented: Presented, now: datetime, lookup: ListOf, account: str | None
+    engine: AsyncEngine,
+    presented: Presented,
+    now: datetime,
+    lookup: ListOf,
+    account: str | None,
+    seconds: float,
 ) -> Access:
     """One statement (credential, grant, count, rows); a second only when the page reaches the
     invoices without a date, which come last."""
     want = lookup.limit + 1  # one more tells whether there is a next page
-    statement = listings.listing(presented.kind, lookup.query, want, lookup.after)
     params = _params(presented, now, account)
-    async with read_connection(engine) as conn:
-        rows = [row._mapping for row in await conn.execute(statement, params)]
-        principal = _principal(presented, rows[0] if rows else None, account)
-        if principal is None:
-            return Access(None)
-        items = [_listed(row) for row in rows if row["invoice_number"] is not None]
-        dated_section = lookup.after is None or lookup.after[0] is not None
-        if len(items) < want and dated_section and int(rows[0]["matches"]) > 0:
-            more = listings.listing(
-                None, lookup.query, want - len(items), None, null_dates_only=True
-            )
-            items += [_listed(row._mapping) for row in await conn.execute(more)]
+    rows = await _listing_rows(engine, presented.kind, lookup, want, params, seconds)
+    principal = _principal(presented, rows[0] if rows else None, account)
+    if principal is None:
+        return Access(None)
     matches = int(rows[0]["matches"])
+    items = [_listed(row) for row in rows if row["invoice_number"] is not None]
+    dated_section = lookup.after is None or lookup.after[0] is not None
+    if len(items) < want and dated_section and matches > 0:
+        undated = ListOf(lookup.query, lookup.limit)  # from the first row without a date
+        more = await _listing_rows(engine, None, undated, want, {}, seconds)
+        items += [_listed(row) for row in more[: want - len(items)]]
     listing = Listing(items[: lookup.limit], matches, len(items) > lookup.limit)
     return Access(principal, listing=listing)
+
+
+async def _listing_rows(
+    engine: AsyncEngine,
+    kind: repository.Kind | None,
+    lookup: ListOf,
+    want: int,
+    params: dict[str, Any],
+    seconds: float,
+) -> list[Mapping[str, Any]]:
+    """The rows of a listing statement (`kind` None: the rows without a date, alone)."""
+    null_dates_only = kind is None
+    after = None if null_dates_only else lookup.after
+    statement, values = listings.listing(
+        kind, lookup.query, want, after, null_dates_only=null_dates_only
+    )
+    if values is None:  # built for this query alone (listings.listing)
+        async with read_connection(engine) as conn:
+            return [row._mapping for row in await conn.execute(statement, params)]
+    return await repository.rows(engine, statement, {**params, **values}, seconds)
 
 
 def _listed(row: Mapping[str, Any]) -> Listed:

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy import Integer, String, bindparam, select
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from invoiceport.accounts.tables import web_sessions, web_users
 from invoiceport.partners.tables import partner_customers, partners
+from invoiceport.platform.db import UTCDateTime, fetch
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,23 +113,48 @@ async def insert_session(
     )
 
 
+# Read on every page of a signed-in user: built once, its values bound by name, and run like the
+# read path's statements (`platform.db.fetch`: on PostgreSQL by the pooled connection's driver).
+_SESSION_USER = (
+    select(web_users)
+    .join(web_sessions, web_sessions.c.user_id == web_users.c.id)
+    .where(
+        web_sessions.c.token_hash == bindparam("token_hash", type_=String),
+        web_sessions.c.revoked_at.is_(None),
+        web_sessions.c.expires_at > bindparam("now", type_=UTCDateTime),
+        web_users.c.role == bindparam("role", type_=String),
+        web_users.c.disabled_at.is_(None),
+    )
+)
+_GRANTED_CUSTOMERS = (
+    select(partner_customers.c.customer_number)
+    .where(partner_customers.c.partner_id == bindparam("partner_id", type_=Integer))
+    .order_by(partner_customers.c.customer_number)
+)
+
+
 async def session_user(
-    conn: AsyncConnection, role: str, token_hash: str, now: datetime
+    engine: AsyncEngine, role: str, token_hash: str, now: datetime, seconds: float
 ) -> UserRow | None:
     """The enabled user of the live session with this digest, of this role."""
-    query = (
-        select(web_users)
-        .join(web_sessions, web_sessions.c.user_id == web_users.c.id)
-        .where(
-            web_sessions.c.token_hash == token_hash,
-            web_sessions.c.revoked_at.is_(None),
-            web_sessions.c.expires_at > now,
-            web_users.c.role == role,
-            web_users.c.disabled_at.is_(None),
-        )
+    params = {"token_hash": token_hash, "now": now, "role": role}
+    rows = await fetch(engine, _SESSION_USER, params, seconds)
+    return _user_of(rows[0]) if rows else None
+
+
+def _user_of(row: Mapping[str, Any]) -> UserRow:
+    return UserRow(
+        row["id"],
+        row["role"],
+        row["email"],
+        row["partner_id"],
+        row["password_hash"],
+        row["failed_logins"],
+        row["locked_until"],
+        row["created_at"],
+        row["disabled_at"],
+        row["invite_hash"] is not None,
     )
-    row = (await conn.execute(query)).first()
-    return None if row is None else _user(row)
 
 
 async def revoke_session(conn: AsyncConnection, token_hash: str, now: datetime) -> None:
@@ -146,13 +173,9 @@ async def revoke_sessions_of(conn: AsyncConnection, user_id: int, now: datetime)
     )
 
 
-async def granted_customers(conn: AsyncConnection, partner_id: int) -> list[str]:
-    query = (
-        select(partner_customers.c.customer_number)
-        .where(partner_customers.c.partner_id == partner_id)
-        .order_by(partner_customers.c.customer_number)
-    )
-    return [row[0] for row in await conn.execute(query)]
+async def granted_customers(engine: AsyncEngine, partner_id: int, seconds: float) -> list[str]:
+    rows = await fetch(engine, _GRANTED_CUSTOMERS, {"partner_id": partner_id}, seconds)
+    return [row["customer_number"] for row in rows]
 
 
 async def partner_name(conn: AsyncConnection, partner_id: int) -> str | None:

@@ -208,12 +208,12 @@ async def _failed(engine: AsyncEngine, user: UserRow, now: datetime) -> None:
 
 
 async def session_user(
-    engine: AsyncEngine, role: Role, token: str, now: datetime
+    engine: AsyncEngine, role: Role, token: str, now: datetime, seconds: float = 5.0
 ) -> UserRow | None:
+    """The user of a live session (read within `seconds`, the database timeout)."""
     if not credentials_plausible(token):
         return None
-    async with read_connection(engine) as conn:
-        return await repository.session_user(conn, role, credentials.digest(token), now)
+    return await repository.session_user(engine, role, credentials.digest(token), now, seconds)
 
 
 async def sign_out(engine: AsyncEngine, token: str, now: datetime) -> None:
@@ -253,9 +253,10 @@ async def portal_users(engine: AsyncEngine, partner_id: int) -> list[UserRow]:
         return await repository.users_of_partner(conn, partner_id)
 
 
-async def granted_customers(engine: AsyncEngine, partner_id: int) -> list[str]:
-    async with read_connection(engine) as conn:
-        return await repository.granted_customers(conn, partner_id)
+async def granted_customers(
+    engine: AsyncEngine, partner_id: int, seconds: float = 5.0
+) -> list[str]:
+    return await repository.granted_customers(engine, partner_id, seconds)
 
 
 async def partner_name(engine: AsyncEngine, partner_id: int) -> str:

@@ -38,7 +38,9 @@ async def signed_in(request: Request, role: Role) -> SignedIn:
     svc = context(request)
     user = None
     if token is not None:
-        user = await accounts.session_user(svc.engine, role, token, svc.clock())
+        user = await accounts.session_user(
+            svc.engine, role, token, svc.clock(), svc.settings.db_timeout_seconds
+        )
     if token is None or user is None:
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         raise NotSignedIn(role, target)

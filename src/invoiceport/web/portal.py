@@ -48,7 +48,9 @@ class NotFound(Exception):
 async def _me(request: Request) -> tuple[SignedIn, list[str]]:
     me = await signed_in(request, "portal")
     assert me.user.partner_id is not None
-    return me, await accounts.granted_customers(context(request).engine, me.user.partner_id)
+    svc = context(request)
+    seconds = svc.settings.db_timeout_seconds
+    return me, await accounts.granted_customers(svc.engine, me.user.partner_id, seconds)
 
 
 def _customer(request: Request, granted: list[str]) -> str | None:

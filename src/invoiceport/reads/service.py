@@ -367,7 +367,8 @@ async def _list(
     invoices without a date, which come last."""
     want = lookup.limit + 1  # one more tells whether there is a next page
     params = _params(presented, now, account)
-    rows = await _listing_rows(engine, presented.kind, lookup, want, params, seconds)
+    query = lookup.query
+    rows = await listings.fetch(engine, presented.kind, query, want, lookup.after, params, seconds)
     principal = _principal(presented, rows[0] if rows else None, account)
     if principal is None:
         return Access(None)
@@ -375,34 +376,23 @@ async def _list(
     items = [_listed(row) for row in rows if row["invoice_number"] is not None]
     dated_section = lookup.after is None or lookup.after[0] is not None
     if len(items) < want and dated_section and matches > 0:
-        undated = ListOf(lookup.query, lookup.limit)  # from the first row without a date
-        more = await _listing_rows(engine, None, undated, want, {}, seconds)
+        # From the first row without a date; the statement reads up to `want` of them.
+        more = await listings.fetch(engine, None, query, want, None, {}, seconds)
         items += [_listed(row) for row in more[: want - len(items)]]
     listing = Listing(items[: lookup.limit], matches, len(items) > lookup.limit)
     return Access(principal, listing=listing)
 
 
-async def _listing_rows(
-    engine: AsyncEngine,
-    kind: repository.Kind | None,
-    lookup: ListOf,
-    want: int,
-    params: dict[str, Any],
-    seconds: float,
-) -> list[Mapping[str, Any]]:
-    """The rows of a listing statement (`kind` None: the rows without a date, alone)."""
-    null_dates_only = kind is None
-    after = None if null_dates_only else lookup.after
-    statement, values = listings.listing(
-        kind, lookup.query, want, after, null_dates_only=null_dates_only
-    )
-    if values is None:  # built for this query alone (listings.listing)
-        async with read_connection(engine) as conn:
-            return [row._mapping for row in await conn.execute(statement, params)]
-    return await repository.rows(engine, statement, {**params, **values}, seconds)
-
-
 def _listed(row: Mapping[str, Any]) -> Listed:
-    values = {name: row[name] for name in listings.LISTED_COLUMNS}
-    values["total"] = Decimal(values["total"])
-    return Listed(**values)
+    return Listed(
+        row["customer_number"],
+        row["invoice_number"],
+        row["document_type"],
+        row["status"],
+        row["sales_order_number"],
+        row["po_number"],
+        row["invoice_date"],
+        row["due_date"],
+        row["currency"],
+        Decimal(row["total"]),
+    )

@@ -5,7 +5,7 @@ Built once per shape of query, like the page statements (`reads.repository.page`
 are set, whether there is a cursor and whether it has a date, the number of rows. A request only
 binds values, and the statement runs like every read of the read path (`repository.rows`)."""
 
-from collections.abc import Hashable
+from collections.abc import Hashable, Mapping
 from typing import Any
 
 from sqlalchemy import (
@@ -20,10 +20,12 @@ from sqlalchemy import (
     true,
     tuple_,
 )
+from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.sql.elements import ColumnElement
 
 from invoiceport.invoices.repository import InvoiceQuery, count_scope, filtered
 from invoiceport.invoices.tables import invoices
+from invoiceport.platform.db import read_connection
 from invoiceport.platform.lru import LRU
 from invoiceport.reads.repository import (
     _ONE_OFF,
@@ -34,6 +36,7 @@ from invoiceport.reads.repository import (
     _total,
     bound,
     credential,
+    rows,
 )
 
 LISTED_COLUMNS = (
@@ -52,7 +55,7 @@ LISTED_COLUMNS = (
 CAPPED_COUNT = 10_000
 """A filtered listing counts its matches up to this many (a count costs what it reads)."""
 
-Cursor = tuple[Any, str]
+Cursor = tuple[Any, Any]
 """The last row's (invoice date, invoice number)."""
 
 
@@ -111,6 +114,23 @@ def listing(
     return found, values
 
 
+async def fetch(
+    engine: AsyncEngine,
+    kind: Kind | None,
+    query: InvoiceQuery,
+    limit: int,
+    cursor: Cursor | None,
+    params: Mapping[str, Any],
+    seconds: float,
+) -> list[Mapping[str, Any]]:
+    """The rows of `listing` (`kind` None: the rows without a date, alone), within `seconds`."""
+    statement, values = listing(kind, query, limit, cursor, null_dates_only=kind is None)
+    if values is None:  # built for this query alone
+        async with read_connection(engine) as conn:
+            return [row._mapping for row in await conn.execute(statement, dict(params))]
+    return await rows(engine, statement, {**params, **values}, seconds)
+
+
 def _build(
     kind: Kind | None,
     query: InvoiceQuery,
@@ -123,24 +143,24 @@ def _build(
     matches past `cursor` (newest first), read only where every account of `query` is granted.
     Without (`kind` None; the caller checked the grant): the rows alone."""
     c = invoices.c
-    rows = filtered(select(*(c[name] for name in LISTED_COLUMNS)), query)
+    selected = filtered(select(*(c[name] for name in LISTED_COLUMNS)), query)
     condition = past(cursor)
     if condition is not None:
-        rows = rows.where(condition)
+        selected = selected.where(condition)
     if null_dates_only:
-        rows = rows.where(c.invoice_date.is_(None))
+        selected = selected.where(c.invoice_date.is_(None))
     # A customer's invoice numbers are unique: (date, number) is a total order, the index's.
     order = (c.invoice_date.desc().nulls_last(), c.invoice_number.desc())
     if kind is None:
-        return rows.order_by(*order).limit(limit)
+        return selected.order_by(*order).limit(limit)
     cred = credential(kind)
     guard = _all_granted(kind, (*query.customer_numbers, *query.bill_to_accounts))
-    found = rows.where(guard).order_by(*order).limit(limit).subquery("found")
+    found = selected.where(guard).order_by(*order).limit(limit).subquery("found")
     if count_scope(query) is not None:
         total = _total(query, guard)
     else:
         # A constant, not a column: the count reads the index alone where it holds the filters.
-        one = literal_column("1").label("one")
+        one: Any = literal_column("1").label("one")
         capped = filtered(select(one), query).where(guard).limit(CAPPED_COUNT + 1).subquery()
         total = select(func.count()).select_from(capped).scalar_subquery()
     f = found.c

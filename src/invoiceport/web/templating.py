@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 from functools import cache
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
+from jinja2.filters import do_urlencode
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
@@ -34,6 +36,18 @@ def day(value: date | None) -> str:
     return "" if value is None else value.isoformat()
 
 
+_URL_SAFE = re.compile(r"[A-Za-z0-9_.~/-]*")
+"""What Jinja's `urlencode` leaves as it is in a string (`urllib.parse.quote`, "/" safe)."""
+
+
+def urlencode(value: Any) -> str:
+    """Jinja's `urlencode`, answered without quoting when there is nothing to quote (an invoice
+    or customer number, on every row of a list): the same text, a tenth of the time."""
+    if isinstance(value, str) and _URL_SAFE.fullmatch(value):
+        return value
+    return do_urlencode(value)
+
+
 @cache
 def environment() -> Environment:
     env = Environment(
@@ -41,9 +55,13 @@ def environment() -> Environment:
         autoescape=select_autoescape(default=True, default_for_string=True),
         trim_blocks=True,
         lstrip_blocks=True,
+        # Templates are package files: compiled once, never checked for changes (a check is a
+        # stat of each template of a page, on every page).
+        auto_reload=False,
     )
     env.filters["money"] = money
     env.filters["day"] = day
+    env.filters["urlencode"] = urlencode
     return env
 
 

@@ -28,6 +28,7 @@ from invoiceport.reads.service import ByKey, ListOf, Presented, access
 from invoiceport.statements import service as statements
 from invoiceport.web.auth import SignedIn, auth_routes, redirect, signed_in
 from invoiceport.web.filters import BadFilter, Filters
+from invoiceport.web.routes import PageRoute
 from invoiceport.web.templating import PAGE_HEADERS, render
 
 ENVIRONMENT = "production"
@@ -37,7 +38,7 @@ TITLE = "Partner portal"
 STATUSES: tuple[Status, ...] = ("open", "invoiced", "paid", "cancelled")
 DOCUMENT_TYPES: tuple[DocumentType, ...] = ("invoice", "credit_memo")
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=PageRoute)
 router.include_router(auth_routes("portal", TITLE))
 
 

@@ -237,3 +237,40 @@ async def test_migration_0006_gives_existing_clients_and_tokens_the_ingram_scope
     async with engine.connect() as conn:
         again = (await conn.execute(select(oauth_clients.c.scopes).order_by("id"))).scalars()
         assert list(again) == found[:2]
+
+
+async def test_migration_0011_puts_the_listed_columns_in_the_customer_index(
+    engine: AsyncEngine,
+) -> None:
+    """On PostgreSQL the customer's newest-first index holds the portal's listed columns after
+    0011 and not after its downgrade; on SQLite (no INCLUDE) it is the same index either way.
+    (Alembic's model comparison does not look at INCLUDE, so this is checked here.)"""
+    from alembic import command
+    from sqlalchemy import inspect
+    from sqlalchemy.engine import Connection
+
+    from invoiceport.ops.migrate import alembic_config
+
+    def included(connection: Connection) -> list[str] | None:
+        for index in inspect(connection).get_indexes("invoices"):
+            if index["name"] == "ix_invoices_customer_newest":
+                options: dict[str, Any] = dict(index.get("dialect_options", {}))
+                return sorted(options.get("postgresql_include", []))
+        return None  # no such index
+
+    def downgrade(connection: Connection) -> None:
+        command.downgrade(alembic_config(connection), "0010")
+
+    listed = ["currency", "document_type", "due_date", "po_number"]
+    listed += ["sales_order_number", "status", "total"]
+    postgres = engine.dialect.name == "postgresql"
+    async with engine.connect() as conn:
+        assert await conn.run_sync(included) == (listed if postgres else [])
+    async with engine.begin() as connection:
+        await connection.run_sync(downgrade)
+    async with engine.connect() as conn:
+        assert await conn.run_sync(included) == []
+    await upgrade(engine)
+    async with engine.connect() as conn:
+        assert await conn.run_sync(included) == (listed if postgres else [])
+    assert await pending_changes(engine) == []

@@ -208,12 +208,13 @@ async def _failed(engine: AsyncEngine, user: UserRow, now: datetime) -> None:
 
 
 async def session_user(
-    engine: AsyncEngine, role: Role, token: str, now: datetime
-) -> UserRow | None:
+    engine: AsyncEngine, role: Role, token: str, now: datetime, seconds: float = 5.0
+) -> tuple[UserRow, list[str]] | None:
+    """The user of a live session and the customers its partner is granted, in order (read
+    within `seconds`, the database timeout)."""
     if not credentials_plausible(token):
         return None
-    async with read_connection(engine) as conn:
-        return await repository.session_user(conn, role, credentials.digest(token), now)
+    return await repository.session_user(engine, role, credentials.digest(token), now, seconds)
 
 
 async def sign_out(engine: AsyncEngine, token: str, now: datetime) -> None:
@@ -251,11 +252,6 @@ async def disable(engine: AsyncEngine, user_id: int, now: datetime) -> None:
 async def portal_users(engine: AsyncEngine, partner_id: int) -> list[UserRow]:
     async with read_connection(engine) as conn:
         return await repository.users_of_partner(conn, partner_id)
-
-
-async def granted_customers(engine: AsyncEngine, partner_id: int) -> list[str]:
-    async with read_connection(engine) as conn:
-        return await repository.granted_customers(conn, partner_id)
 
 
 async def partner_name(engine: AsyncEngine, partner_id: int) -> str:

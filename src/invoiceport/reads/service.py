@@ -210,7 +210,7 @@ async def access(
     if isinstance(lookup, After):
         return await _after(engine, presented, now, lookup, account, seconds)
     if isinstance(lookup, ListOf):
-        return await _list(engine, presented, now, lookup, account)
+        return await _list(engine, presented, now, lookup, account, seconds)
     params = _params(presented, now, account)
     match: repository.Match | None = None
     if isinstance(lookup, ByKey):
@@ -356,31 +356,43 @@ async def stream_after(
 
 
 async def _list(
-    engine: AsyncEngine, presented: Presented, now: datetime, lookup: ListOf, account: str | None
+    engine: AsyncEngine,
+    presented: Presented,
+    now: datetime,
+    lookup: ListOf,
+    account: str | None,
+    seconds: float,
 ) -> Access:
     """One statement (credential, grant, count, rows); a second only when the page reaches the
     invoices without a date, which come last."""
     want = lookup.limit + 1  # one more tells whether there is a next page
-    statement = listings.listing(presented.kind, lookup.query, want, lookup.after)
     params = _params(presented, now, account)
-    async with read_connection(engine) as conn:
-        rows = [row._mapping for row in await conn.execute(statement, params)]
-        principal = _principal(presented, rows[0] if rows else None, account)
-        if principal is None:
-            return Access(None)
-        items = [_listed(row) for row in rows if row["invoice_number"] is not None]
-        dated_section = lookup.after is None or lookup.after[0] is not None
-        if len(items) < want and dated_section and int(rows[0]["matches"]) > 0:
-            more = listings.listing(
-                None, lookup.query, want - len(items), None, null_dates_only=True
-            )
-            items += [_listed(row._mapping) for row in await conn.execute(more)]
+    query = lookup.query
+    rows = await listings.fetch(engine, presented.kind, query, want, lookup.after, params, seconds)
+    principal = _principal(presented, rows[0] if rows else None, account)
+    if principal is None:
+        return Access(None)
     matches = int(rows[0]["matches"])
+    items = [_listed(row) for row in rows if row["invoice_number"] is not None]
+    dated_section = lookup.after is None or lookup.after[0] is not None
+    if len(items) < want and dated_section and matches > 0:
+        # From the first row without a date; the statement reads up to `want` of them.
+        more = await listings.fetch(engine, None, query, want, None, {}, seconds)
+        items += [_listed(row) for row in more[: want - len(items)]]
     listing = Listing(items[: lookup.limit], matches, len(items) > lookup.limit)
     return Access(principal, listing=listing)
 
 
 def _listed(row: Mapping[str, Any]) -> Listed:
-    values = {name: row[name] for name in listings.LISTED_COLUMNS}
-    values["total"] = Decimal(values["total"])
-    return Listed(**values)
+    return Listed(
+        row["customer_number"],
+        row["invoice_number"],
+        row["document_type"],
+        row["status"],
+        row["sales_order_number"],
+        row["po_number"],
+        row["invoice_date"],
+        row["due_date"],
+        row["currency"],
+        Decimal(row["total"]),
+    )

@@ -22,6 +22,8 @@ class SignedIn:
     user: UserRow
     token: str
     csrf: str
+    granted: tuple[str, ...] = ()
+    """The customers the user's partner is granted, in order (none for a console user)."""
 
 
 class NotSignedIn(Exception):
@@ -36,13 +38,15 @@ async def signed_in(request: Request, role: Role) -> SignedIn:
     """The user of the request's session cookie; `NotSignedIn` otherwise."""
     token = sessions.session_token(request, role)
     svc = context(request)
-    user = None
+    found = None
     if token is not None:
-        user = await accounts.session_user(svc.engine, role, token, svc.clock())
-    if token is None or user is None:
+        seconds = svc.settings.db_timeout_seconds
+        found = await accounts.session_user(svc.engine, role, token, svc.clock(), seconds)
+    if token is None or found is None:
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         raise NotSignedIn(role, target)
-    return SignedIn(user, token, sessions.csrf_for_session(request, token))
+    user, granted = found
+    return SignedIn(user, token, sessions.csrf_for_session(request, token), tuple(granted))
 
 
 async def checked_form(request: Request, me: SignedIn) -> dict[str, str]:

@@ -16,10 +16,11 @@ from starlette.responses import Response
 from invoiceport.overview import service as overview
 from invoiceport.platform.context import context
 from invoiceport.web.auth import SignedIn, auth_routes, signed_in
+from invoiceport.web.routes import PageRoute
 from invoiceport.web.templating import render
 
 TITLE = "Supplier console"
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=PageRoute)
 router.include_router(auth_routes("console", TITLE))
 
 

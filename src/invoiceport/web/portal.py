@@ -17,7 +17,6 @@ from fastapi import APIRouter
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 
-from invoiceport.accounts import service as accounts
 from invoiceport.invoices.keys import can_be_key
 from invoiceport.invoices.queries import InvoiceQuery
 from invoiceport.invoices.schemas import DocumentType, Status
@@ -28,6 +27,7 @@ from invoiceport.reads.service import ByKey, ListOf, Presented, access
 from invoiceport.statements import service as statements
 from invoiceport.web.auth import SignedIn, auth_routes, redirect, signed_in
 from invoiceport.web.filters import BadFilter, Filters
+from invoiceport.web.routes import PageRoute
 from invoiceport.web.templating import PAGE_HEADERS, render
 
 ENVIRONMENT = "production"
@@ -37,7 +37,7 @@ TITLE = "Partner portal"
 STATUSES: tuple[Status, ...] = ("open", "invoiced", "paid", "cancelled")
 DOCUMENT_TYPES: tuple[DocumentType, ...] = ("invoice", "credit_memo")
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=PageRoute)
 router.include_router(auth_routes("portal", TITLE))
 
 
@@ -48,7 +48,7 @@ class NotFound(Exception):
 async def _me(request: Request) -> tuple[SignedIn, list[str]]:
     me = await signed_in(request, "portal")
     assert me.user.partner_id is not None
-    return me, await accounts.granted_customers(context(request).engine, me.user.partner_id)
+    return me, list(me.granted)
 
 
 def _customer(request: Request, granted: list[str]) -> str | None:

@@ -180,6 +180,7 @@ def render(
     pdf: str,
     info: dict[str, str],
     einvoice: str = "",
+    portal: str = "",
 ) -> str:
     mode = "quick: " if args.quick else ""
     lines = [
@@ -256,4 +257,6 @@ def render(
             einvoice,
             "```",
         ]
+    if portal:
+        lines += ["", portal.replace("# Portal", "## Portal", 1).strip()]
     return "\n".join(lines) + "\n"

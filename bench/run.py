@@ -334,6 +334,22 @@ def einvoice_bench() -> str:
     return out.stdout.strip() or out.stderr.strip()[-2000:]
 
 
+def portal_bench(args: argparse.Namespace) -> str:
+    """The portal's invoice list of the big customer against the page floor (bench_portal.py,
+    issue 17), on the same database; it also writes bench/results/portal.md."""
+    runs = ["--runs", "1", "--duration", "5"] if args.quick else ["--runs", str(args.runs)]
+    out = subprocess.run(
+        [str(BIN / "python"), str(ROOT / "bench" / "bench_portal.py"), "--url", args.url, *runs],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    if out.returncode != 0:
+        return "# Portal invoice list: the step failed\n\n```\n" + out.stderr[-2000:] + "\n```"
+    text = out.stdout
+    return text[text.index("# Portal") :] if "# Portal" in text else text
+
+
 def partial(args: argparse.Namespace) -> None:
     """One step on its own, for working on it: figures on stdout, no report file."""
     if args.only == "http":
@@ -370,6 +386,8 @@ def partial(args: argparse.Namespace) -> None:
             print("\n".join(profiling.table(imp.profile)))
     elif args.only == "einvoice":
         print(einvoice_bench())
+    elif args.only == "portal":
+        print(portal_bench(args))
     else:
         print(pdf_bench())
 
@@ -402,7 +420,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results")
     parser.add_argument(
         "--only",
-        choices=["http", "import", "pdf", "einvoice"],
+        choices=["http", "import", "pdf", "einvoice", "portal"],
         help="run one step and print its figures (no report is written)",
     )
     parser.add_argument(
@@ -441,11 +459,13 @@ def main() -> None:
     pdf = pdf_bench()
     log("e-invoices")
     einvoice = einvoice_bench()
+    log("portal")
+    portal = portal_bench(args)
     info = versions(args.url)
     info["load average (1, 5, 15 min) before / after the HTTP runs"] = (
         f"{load_before} / {load_after}"
     )
-    text = report.render(args, built, results, imp, pdf, info, einvoice)
+    text = report.render(args, built, results, imp, pdf, info, einvoice, portal)
     args.out.mkdir(parents=True, exist_ok=True)
     path = args.out / f"{datetime.now(UTC):%Y-%m-%d}{'-quick' if args.quick else ''}.md"
     path.write_text(text)

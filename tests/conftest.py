@@ -151,6 +151,7 @@ async def client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
 _SHARED_SCOPES = ("package", "module", "class")
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist's own hook, which reads the groups
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """`make test` runs the suite on every core (pytest-xdist, `--dist loadgroup`). Tests that
     share a package-, module- or class-scoped fixture (a live server, a browser, a generated

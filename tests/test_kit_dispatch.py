@@ -5,16 +5,18 @@ FastAPI as before."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import Any
+from typing import Annotated, Any
 
 import httpx
 import pytest
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import APIRouter, FastAPI, Path, Request
 from fastapi.responses import JSONResponse, Response
 
 from invoiceport import kit
 from invoiceport.kit import ApiKey, Dialect
 from invoiceport.kit.dispatch import KitDispatch
+from invoiceport.kit.front import KitFront, dispatch_of
+from invoiceport.platform.db import DatabaseUnavailable
 from invoiceport.platform.web import ApiError
 from tests.oauth.support import app_client, make_settings, new_client
 
@@ -40,9 +42,9 @@ def _scope(path: str, method: str = "GET") -> dict[str, Any]:
 
 
 def _dispatch(app: FastAPI) -> KitDispatch:
-    stack = app.router.middleware_stack
-    assert isinstance(stack, KitDispatch)
-    return stack
+    dispatch = dispatch_of(app)
+    assert isinstance(dispatch, KitFront)  # in front of the whole stack, not the router
+    return dispatch
 
 
 @pytest.fixture
@@ -60,6 +62,13 @@ async def probe(database_url: str) -> AsyncIterator[tuple[FastAPI, httpx.AsyncCl
         async def item(request: Request, who: kit.Caller) -> JSONResponse:
             item = request.path_params["item"]
             return JSONResponse({"item": item, "granted": who.may_see(item)})
+
+        @router.get("/boom/{how}")
+        @kit.reads(lambda request: kit.Read())
+        async def boom(how: Annotated[str, Path()], who: kit.Caller) -> JSONResponse:
+            if how == "unavailable":
+                raise DatabaseUnavailable("TimeoutError")  # the app's handler: a 503
+            raise RuntimeError("a bug")  # the app's 500 handler, then raised for the server
 
         @router.get("/plain/{other}")
         async def shadowed(request: Request, who: kit.Caller) -> JSONResponse:
@@ -114,3 +123,34 @@ async def test_answers_through_the_dispatch(probe: tuple[FastAPI, httpx.AsyncCli
     metrics = (await http.get("/metrics")).text
     assert 'route="/probe/items/{item}",status="200"' in metrics
     assert 'route="/probe/items/{item}",status="401"' in metrics
+
+
+async def test_the_front_does_what_the_middleware_did(
+    probe: tuple[FastAPI, httpx.AsyncClient],
+) -> None:
+    """Errors a kit route raises are answered by the app's handlers in the dialect's shape and
+    counted under the route; a bug is a 500 and is raised again for the server to log; an
+    over-long URL is refused before any route, as before."""
+    app, http = probe
+    partner = await new_client(http, ["C100"])
+    created = await http.post(f"/admin/v1/partners/{partner.partner_id}/api-keys")
+    key = {KEY_HEADER: created.json()["key"]}
+
+    unavailable = await http.get("/probe/boom/unavailable", headers=key)
+    assert unavailable.status_code == 503 and unavailable.headers["retry-after"] == "5"
+    assert unavailable.json() == {"probe_error": "service unavailable, try again shortly"}
+
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://t") as quiet:
+        bug = await quiet.get("/probe/boom/bug", headers=key)
+    assert bug.status_code == 500 and bug.json() == {"probe_error": "internal error"}
+    with pytest.raises(RuntimeError, match="a bug"):
+        await http.get("/probe/boom/bug", headers=key)
+
+    long = await http.get("/probe/items/" + "C" * 17_000, headers=key)
+    assert long.status_code == 414 and "URL too long" in long.json()["probe_error"]
+
+    metrics = (await http.get("/metrics")).text
+    assert 'route="/probe/boom/{how}",status="503"' in metrics
+    assert 'route="/probe/boom/{how}",status="500"' in metrics
+    assert 'route="unmatched",status="414"' in metrics

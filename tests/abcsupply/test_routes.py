@@ -208,6 +208,22 @@ async def test_invoice_by_id_has_the_lines(abc: Abc) -> None:
     ]
 
 
+async def test_invoice_by_id_follows_a_changed_invoice(abc: Abc) -> None:
+    """The by-id views are kept per stored version (the render cache, keyed by the row): a
+    changed invoice is rendered again, on the seed's route and the live one."""
+    base = {"order_date": "2025-11-12T00:00:00Z", "subtotal": "1", "tax": "0", "total": "1"}
+    await abc.ingest(abc_doc("CHANGE-1", po_number="PO-OLD", **base))  # type: ignore[arg-type]
+    paths = ("/api/invoice/v1/invoices/CHANGE-1", "/api/invoice/v1/invoices/id/CHANGE-1")
+    for path in paths:
+        first = await abc.get(path)
+        assert first.status_code == 200, first.text
+        assert b"PO-OLD" in first.content and (await abc.get(path)).content == first.content
+    await abc.ingest(abc_doc("CHANGE-1", po_number="PO-NEW", **base))  # type: ignore[arg-type]
+    for path in paths:
+        changed = await abc.get(path)
+        assert b"PO-NEW" in changed.content and b"PO-OLD" not in changed.content
+
+
 async def test_invoices_of_others_or_of_the_sandbox_are_not_found(abc: Abc) -> None:
     base = {"order_date": "2025-11-12T00:00:00Z", "subtotal": "1", "tax": "0", "total": "1"}
     await abc.ingest(

@@ -26,6 +26,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.sql.elements import BindParameter
 
 from invoiceport.invoices.schemas import CanonicalInvoice, StoredInvoice
 from invoiceport.invoices.tables import LineValue, document_text, invoice_counts, invoices
@@ -432,7 +433,7 @@ def filtered(query: Select[Any], q: InvoiceQuery) -> Select[Any]:
 def dated_from(day: date) -> ColumnElement[bool]:
     """Invoiced on or after `day`; without an invoice date: ordered on or after it, or undated."""
     c = invoices.c
-    since = datetime.combine(day, time(), UTC)
+    since = midnight(day)
     undated = and_(c.invoice_date.is_(None), or_(c.order_date.is_(None), c.order_date >= since))
     return or_(c.invoice_date >= day, undated)
 
@@ -440,8 +441,21 @@ def dated_from(day: date) -> ColumnElement[bool]:
 def dated_before(day: date) -> ColumnElement[bool]:
     """Exactly the rows `dated_from(day)` leaves out (each branch an index range)."""
     c = invoices.c
-    since = datetime.combine(day, time(), UTC)
+    since = midnight(day)
     return or_(c.invoice_date < day, and_(c.invoice_date.is_(None), c.order_date < since))
+
+
+def midnight(day: date) -> Any:
+    """The start of `day` in UTC, for the order-date side of a lookback window. For a statement
+    built once with `day` a named parameter (`reads.repository.page`), the parameter of the same
+    name with `_since` appended, whose value `since_value` gives."""
+    if isinstance(day, BindParameter):
+        return bindparam(f"{day.key}_since")
+    return datetime.combine(day, time(), UTC)
+
+
+def since_value(day: date) -> datetime:
+    return datetime.combine(day, time(), UTC)
 
 
 def _document_filters(query: Select[Any], q: InvoiceQuery) -> Select[Any]:

@@ -1,9 +1,9 @@
-"""The kit's dispatch: every dialect route found by a table, in front of FastAPI's router.
+"""The kit's dispatch: every dialect route found by a table, in front of FastAPI.
 
 FastAPI finds a route by trying each one's regular expression in turn (about 40 today, more with
 every dialect), through its included routers, and runs it inside two exit stacks kept for
-dependencies with `yield`, which the kit never runs. `KitDispatch` sits where the router is
-called (inside the app's middleware: size limits, metrics, the error handlers), and serves every
+dependencies with `yield`, which the kit never runs. The kit's dispatch is the app's outermost
+layer (`kit.front`, which also does what the middleware would have done), and serves every
 route of every dialect's `route_class` itself: a path's segment count and first segment lead to
 the few routes that can match it, and the route's pipeline (`kit.pipeline.handler`) answers.
 Everything else, and any path that is not a whole match of a method a kit route serves (a 404, a
@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Coroutine, Iterator
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Any
 
 from starlette.requests import Request
@@ -115,23 +116,34 @@ def build(routes: list[Any]) -> dict[tuple[int, str], list[Target]]:
 
 
 class KitDispatch:
-    """ASGI: a kit route's request straight to its pipeline; any other to `app` (the router)."""
+    """ASGI: a kit route's request straight to its pipeline; any other to `app`.
+
+    `kit.front.KitFront` is this in front of the whole middleware stack; this itself is put in
+    front of the router when the stack holds a layer the front does not know."""
 
     def __init__(self, app: ASGIApp, router: Any) -> None:
         self.app = app
         self.router = router
         self._version: object = None
         self._table: dict[tuple[int, str], list[Target]] = {}
+        self._routers: tuple[Any, ...] = ()
+        self._counted = False
 
     def _routes_version(self) -> object:
-        version = getattr(self.router, "_get_routes_version", None)
-        return version() if version is not None else len(self.router.routes)
+        """FastAPI's routes version (its routers' counts of changes, summed) from the routers
+        the table was built from: asking FastAPI walks every route on every request. A router
+        included since bumps the version of one of these."""
+        if self._counted:  # FastAPI's routers: their counters only grow, so their sum is exact
+            return sum(map(_ROUTES_VERSION, self._routers))
+        return tuple(_version_of(router) for router in self._routers)
 
     def table(self) -> dict[tuple[int, str], list[Target]]:
         version = self._routes_version()
-        if version != self._version:
+        if version != self._version or not self._routers:
+            self._routers = tuple(_routers(self.router))
+            self._counted = all(hasattr(r, "_routes_version") for r in self._routers)
             self._table = build(self.router.routes)
-            self._version = version
+            self._version = self._routes_version()
         return self._table
 
     def _match(self, scope: Scope) -> tuple[Target, dict[str, Any]] | None:
@@ -155,6 +167,13 @@ class KitDispatch:
             return target, params
         return None
 
+    def _enter(self, scope: Scope, target: Target, params: dict[str, Any]) -> None:
+        """What FastAPI's router puts in the scope for the route it found."""
+        scope.setdefault("router", self.router)
+        scope["endpoint"] = target.endpoint
+        scope["route"] = target.route
+        scope["path_params"] = {**scope.get("path_params", {}), **params}
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
@@ -164,16 +183,30 @@ class KitDispatch:
             await self.app(scope, receive, send)
             return
         target, params = matched
-        scope.setdefault("router", self.router)
-        scope["endpoint"] = target.endpoint
-        scope["route"] = target.route
-        scope["path_params"] = {**scope.get("path_params", {}), **params}
+        self._enter(scope, target, params)
         response = await target.handler(Request(scope, receive, send))
         await response(scope, receive, send)
 
 
-def install_dispatch(app: Any) -> None:
-    """Put the kit's dispatch in front of the app's router (once)."""
-    router = app.router
-    if not isinstance(router.middleware_stack, KitDispatch):
-        router.middleware_stack = KitDispatch(router.middleware_stack, router)
+_ROUTES_VERSION = attrgetter("_routes_version")
+
+
+def _version_of(router: Any) -> int:
+    version = getattr(router, "_routes_version", None)  # FastAPI's; a Starlette router: count
+    return int(version) if version is not None else len(router.routes)
+
+
+def _routers(router: Any) -> Iterator[Any]:
+    """`router` and every router included in it, each once."""
+    seen: set[int] = set()
+    pending = [router]
+    while pending:
+        current = pending.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        yield current
+        for route in current.routes:
+            included = getattr(route, "original_router", None)
+            if included is not None:
+                pending.append(included)

@@ -12,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from invoiceport.kit.dialect import Dialect
-from invoiceport.kit.dispatch import install_dispatch
+from invoiceport.kit.front import install_front
 from invoiceport.platform.context import context
 from invoiceport.platform.docs_ui import register_spec
 from invoiceport.platform.operator import name_operator
@@ -33,8 +33,9 @@ class Spec:
 
 def install(app: Any, dialect: Dialect, *routers: APIRouter, spec: Spec | None = None) -> None:
     """Routes first (in the order given), then the error shape of the dialect's prefixes, then
-    the spec. The kit's dispatch (`kit.dispatch`) serves the routes."""
-    install_dispatch(app)
+    the spec. The kit's dispatch (`kit.dispatch`, in front of
+    the app's middleware: `kit.front`) serves the routes."""
+    install_front(app)
     for router in routers:
         app.include_router(router, include_in_schema=False)
     for prefix in dialect.prefixes:

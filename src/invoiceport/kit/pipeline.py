@@ -115,12 +115,21 @@ class Found:
     def exists(self) -> bool:
         return self.invoice is not None or self._body is not None
 
-    def render(self, cache: RenderCache, view: Callable[[StoredInvoice], bytes]) -> bytes:
-        """The view of the invoice (which must exist), made once per stored version."""
+    def render(
+        self,
+        cache: RenderCache,
+        view: Callable[[StoredInvoice], bytes],
+        by_row: tuple[Hashable, ...] | None = None,
+    ) -> bytes:
+        """The view of the invoice (which must exist), made once per stored version: under the
+        read's cache key, or, for a lookup whose invoice is known only once read (`ByNumber`),
+        under `by_row` and the row's id (the document is read, but not rebuilt and rendered)."""
         if self._body is not None:
             return self._body
         assert self.invoice is not None, "render() of an invoice that does not exist"
         key = self._read.cache_key if self._read is not None else None
+        if key is None and by_row is not None:
+            key = (*by_row, self.invoice.id)
         if key is None:
             return view(self.invoice)
         return cache.render(key, self.invoice, view)

@@ -28,7 +28,7 @@ from invoiceport.partners.schemas import Principal
 from invoiceport.partners.service import plausible_secret
 from invoiceport.platform.db import read_connection
 from invoiceport.reads import repository
-from invoiceport.reads.repository import listings
+from invoiceport.reads.repository import listings, slices
 
 Stamp = tuple[int, datetime]
 
@@ -330,9 +330,14 @@ async def _after(
         return Access(principal)
     if not named:  # the partner's own: every account it is granted
         query = replace(query, granted_to=principal.partner_id)
-    async with read_connection(engine) as conn:
-        items = await repository.after(conn, query, lookup.after, lookup.limit + 1)
-        total = await repository.total(conn, query) if lookup.total else None
+    built = slices.after(query, lookup.after, lookup.limit + 1)
+    total = None
+    if built is not None and not lookup.total:  # one statement, on the driver
+        items = [_stored(row) for row in await repository.rows(engine, *built, seconds)]
+    else:
+        async with read_connection(engine) as conn:
+            items = await repository.after(conn, query, lookup.after, lookup.limit + 1)
+            total = await repository.total(conn, query) if lookup.total else None
     more = len(items) > lookup.limit
     return Access(principal, slice=Slice(items[: lookup.limit], more, total))
 

@@ -118,10 +118,15 @@ def _found(found: Found, invoice_id: str) -> StoredInvoice:
     responses=ERRORS,
 )
 @reads(_by_id)
-async def invoice_by_id(invoice_id: InvoiceId, found: Fetched) -> Response:
+async def invoice_by_id(request: Request, invoice_id: InvoiceId, found: Fetched) -> Response:
     """The history item of one invoice plus its `lines` (an invoiceport extension)."""
-    stored = _found(found, invoice_id)
-    return views.AbcJSONResponse(views.detail(stored.invoice()))
+    _found(found, invoice_id)
+    body = found.render(render_cache(request), _detail_json, by_row=(INVOICES.name, "detail"))
+    return Response(body, media_type=views.AbcJSONResponse.media_type)
+
+
+def _detail_json(stored: StoredInvoice) -> bytes:
+    return views.dumps(views.detail(stored.invoice()))
 
 
 @router.get(

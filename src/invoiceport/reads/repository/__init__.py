@@ -43,6 +43,7 @@ from invoiceport.invoices.repository import (
     dated_before,
     filtered,
     page_order,
+    since_value,
     stored,
     stored_count,
 )
@@ -240,6 +241,8 @@ def bound(query: InvoiceQuery) -> tuple[Hashable, dict[str, Any]]:
             shape.append(value is not None)
             if value is not None:
                 values[f"q_{f.name}"] = value
+    if query.dated_from is not None:  # the lookback's order-date side (`midnight`)
+        values["q_dated_from_since"] = since_value(query.dated_from)
     return tuple(shape), values
 
 
@@ -280,7 +283,6 @@ def page(
 
 
 _ONE_OFF = (
-    "dated_from",
     "due_date_from",
     "due_date_to",
     "end_user_po_number",
@@ -288,8 +290,9 @@ _ONE_OFF = (
     "special_bid_number",
     "serial_number",
 )
-"""Filters whose SQL is built from their value (Ingram's lookback window, the filters read from
-the stored document): a page using one is built for that request, not cached by shape."""
+"""Filters whose SQL is built from their value (the filters read from the stored document): a
+page using one is built for that request, not cached by shape. (Ingram's lookback window binds
+its day and that day's start, `invoices.repository.midnight`.)"""
 
 _PAGES: LRU[Hashable, Select[Any]] = LRU(512)
 """Page statements by shape: a few per route in practice, bounded whatever clients send."""

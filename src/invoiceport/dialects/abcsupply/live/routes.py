@@ -20,7 +20,7 @@ from invoiceport.dialects.abcsupply.live import views
 from invoiceport.dialects.abcsupply.live.dialect import BY_ID, PDF
 from invoiceport.dialects.abcsupply.routes import ENVIRONMENT, ERRORS
 from invoiceport.invoices.schemas import StoredInvoice
-from invoiceport.kit import Caller, Fetched, Found, Read, letterhead, reads
+from invoiceport.kit import Caller, Fetched, Found, Read, letterhead, reads, render_cache
 from invoiceport.pdf.http import stored_invoice_pdf
 from invoiceport.reads.service import ByNumber
 
@@ -51,11 +51,16 @@ def _found(found: Found, invoice_id: str) -> StoredInvoice:
     responses=ERRORS,
 )
 @reads(_by_number)
-async def invoice_by_id(invoice_id: InvoiceId, found: Fetched) -> Response:
+async def invoice_by_id(request: Request, invoice_id: InvoiceId, found: Fetched) -> Response:
     """One invoice with its parties, branch and every line (scope `invoice.read`; the seed's
     `invoice.history.read` is accepted too)."""
-    stored = _found(found, invoice_id)
-    return seed_views.AbcJSONResponse(views.by_id(stored.invoice()))
+    _found(found, invoice_id)
+    body = found.render(render_cache(request), _by_id_json, by_row=(BY_ID.name, "by_id"))
+    return Response(body, media_type=seed_views.AbcJSONResponse.media_type)
+
+
+def _by_id_json(stored: StoredInvoice) -> bytes:
+    return seed_views.dumps(views.by_id(stored.invoice()))
 
 
 @pdf_router.get(

@@ -144,7 +144,7 @@ def _detail_read(request: Request) -> Read | None:
     if not (can_be_key(customer) and can_be_key(number)):
         return Read(account=customer)
     lookup = ByKey(seed_params.ENVIRONMENT, customer, number)
-    if not request.url.path.endswith("/detail"):
+    if not request.scope["path"].endswith("/detail"):  # the scope: no URL object to build
         return Read(lookup, account=customer)
     try:
         serials = _serials(query)

@@ -84,7 +84,8 @@ async def _run(servers: list[httpx.AsyncClient]) -> None:
     replica = await _listed(first, auth)
     assert len(replica) == OLD
 
-    loaded = asyncio.Event()
+    loaded = asyncio.Event()  # the bulk load is done: the second writer stops
+    written = asyncio.Event()  # both writers are done: the poller's next empty page is the end
     corrections = 0
     granted_new = 0
 
@@ -120,7 +121,7 @@ async def _run(servers: list[httpx.AsyncClient]) -> None:
     async def poll() -> None:
         nonlocal position, events
         for turn in itertools.count():
-            done = loaded.is_set()
+            done = written.is_set()
             server = servers[turn % 2]  # both processes answer the feed
             page = (
                 await server.get(
@@ -142,7 +143,12 @@ async def _run(servers: list[httpx.AsyncClient]) -> None:
             if not page["items"]:
                 await asyncio.sleep(0.05)
 
-    await asyncio.gather(bulk_load(), correct_old(), poll())
+    async def write() -> None:
+        # The second writer may still have a correction in flight when the load ends.
+        await asyncio.gather(bulk_load(), correct_old())
+        written.set()
+
+    await asyncio.gather(write(), poll())
     assert corrections > 0, "the second writer never ran during the load"
     assert events == granted_new + corrections
     assert replica == await _listed(second, auth)

@@ -39,10 +39,12 @@ lint: $(STAMP)
 types: $(STAMP)
 	$(BIN)/mypy
 
-# One pytest worker per core (pytest-xdist); PYTEST_WORKERS=0 runs the suite in one process.
+# One pytest worker per core (pytest-xdist), each with its own PostgreSQL database; a test file
+# runs whole on one worker (its module- and package-scoped servers start there in file order).
+# PYTEST_WORKERS=0 runs the suite in one process.
 PYTEST_WORKERS ?= auto
 pytest: $(STAMP) chromium
-	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 # The browser tests drive Debian's chromium (never a browser Playwright downloads itself).
 chromium:

@@ -146,32 +146,3 @@ async def client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
     ) as http:
         yield http
     await close(app)
-
-
-_SHARED_SCOPES = ("package", "module", "class")
-
-
-@pytest.hookimpl(tryfirst=True)  # before xdist's own hook, which reads the groups
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """`make test` runs the suite on every core (pytest-xdist, `--dist loadgroup`). Tests that
-    share a package-, module- or class-scoped fixture (a live server, a browser, a generated
-    client) are kept on one worker so that it starts once; every other test goes where a worker
-    is free. Each worker has its own PostgreSQL database (`postgres_database`) and Redis keys."""
-    for item in items:
-        info = getattr(item, "_fixtureinfo", None)
-        if info is None:
-            continue
-        widest = None
-        for definitions in info.name2fixturedefs.values():
-            scope = definitions[-1].scope
-            if scope in _SHARED_SCOPES and (
-                widest is None or _SHARED_SCOPES.index(scope) < _SHARED_SCOPES.index(widest)
-            ):
-                widest = scope
-        if widest is None:
-            continue
-        node = item.getparent(
-            {"package": pytest.Package, "module": pytest.Module}.get(widest, pytest.Class)
-        )
-        if node is not None:
-            item.add_marker(pytest.mark.xdist_group(node.nodeid or str(node.path)))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import os
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -121,4 +122,6 @@ def accept_by_service(site: Site) -> None:
         finally:
             await engine.dispose()
 
-    asyncio.run(run())
+    # Playwright's sync API keeps an event loop running in this thread: run it in another.
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, run()).result()

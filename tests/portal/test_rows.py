@@ -4,12 +4,14 @@ escape."""
 
 from __future__ import annotations
 
+from dataclasses import fields
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 import pytest
 
+from invoiceport.reads.repository.listings import LISTED_COLUMNS
 from invoiceport.reads.service import Listed
 from invoiceport.web.templating import environment, invoice_rows
 
@@ -91,3 +93,8 @@ def test_the_comparison_sees_a_missing_escape() -> None:
     items = [listed("<b>", "<b>")]
     assert "&lt;b&gt;" in template_rows(items)
     assert "<b>" not in template_rows(items).replace("<tbody>", "")
+
+
+def test_listed_fields_are_the_listed_columns_in_order() -> None:
+    """`reads.service` builds a `Listed` from a row's listed columns by name."""
+    assert [f.name for f in fields(Listed)] == list(LISTED_COLUMNS)

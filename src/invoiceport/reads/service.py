@@ -389,15 +389,6 @@ async def _list(
 
 
 def _listed(row: Mapping[str, Any]) -> Listed:
-    return Listed(
-        row["customer_number"],
-        row["invoice_number"],
-        row["document_type"],
-        row["status"],
-        row["sales_order_number"],
-        row["po_number"],
-        row["invoice_date"],
-        row["due_date"],
-        row["currency"],
-        Decimal(row["total"]),
-    )
+    """A listed row: `listings.LISTED_COLUMNS` are `Listed`'s fields (tested)."""
+    columns = {name: row[name] for name in listings.LISTED_COLUMNS}
+    return Listed(**columns | {"total": Decimal(row["total"])})

@@ -336,7 +336,7 @@ async def _after(
         items = [_stored(row) for row in await repository.rows(engine, *built, seconds)]
     else:
         async with read_connection(engine) as conn:
-            items = await repository.after(conn, query, lookup.after, lookup.limit + 1)
+            items = await slices.rows_after(conn, query, lookup.after, lookup.limit + 1)
             total = await repository.total(conn, query) if lookup.total else None
     more = len(items) > lookup.limit
     return Access(principal, slice=Slice(items[: lookup.limit], more, total))
@@ -352,7 +352,7 @@ async def stream_after(
         query = replace(query, granted_to=principal.partner_id)
     while True:
         async with read_connection(engine) as conn:
-            items = await repository.after(conn, query, after, batch)
+            items = await slices.rows_after(conn, query, after, batch)
         for item in items:
             yield item
         if len(items) < batch:

@@ -36,7 +36,6 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from invoiceport.accounts.tables import web_sessions, web_users
 from invoiceport.invoices.repository import (
-    STORED_COLUMNS,
     InvoiceQuery,
     count,
     count_scope,
@@ -44,10 +43,8 @@ from invoiceport.invoices.repository import (
     filtered,
     page_order,
     since_value,
-    stored,
     stored_count,
 )
-from invoiceport.invoices.schemas import StoredInvoice
 from invoiceport.invoices.tables import invoice_counts, invoices
 from invoiceport.partners.tables import api_keys, oauth_clients, oauth_tokens, partner_customers
 from invoiceport.platform.db import UTCDateTime, fetch
@@ -372,18 +369,6 @@ def _build_page(
         .select_from(cred.outerjoin(found, true()))
         .order_by(*outer_order)
     )
-
-
-async def after(
-    conn: AsyncConnection, query: InvoiceQuery, after: int | None, limit: int
-) -> list[StoredInvoice]:
-    """Up to `limit` matches newest first by id, those below `after` when given."""
-    c = invoices.c
-    found = filtered(select(*STORED_COLUMNS), query)
-    if after is not None:
-        found = found.where(c.id < after)
-    result = await conn.execute(found.order_by(c.id.desc()).limit(limit))
-    return [stored(row) for row in result]
 
 
 async def total(conn: AsyncConnection, query: InvoiceQuery) -> int:

@@ -1,12 +1,22 @@
 """Slices (`reads.service.After`): up to n matches newest first by id, below a cursor's id, by a
-statement built once per shape of query and run on the driver, as first pages are."""
+statement built once per shape of query and run on the driver, as first pages are.
+
+A slice's ids are chosen first, from the matches alone, and only then are their rows read
+(`by_id`). Asked in one statement, PostgreSQL prefers to walk the primary key backwards and
+filter it, expecting a customer's invoices spread over the whole table; when they are not (a
+customer whose invoices are all old), that walk reads the table: 15 s for a first page of a
+200,000-invoice customer among 1,000,000 (`make bench`). The ids alone come from the index of
+(environment, customer, id) without the table: 0.5 ms.
+"""
 
 from collections.abc import Hashable
 from typing import Any
 
-from sqlalchemy import Select, bindparam, select
+from sqlalchemy import ColumnElement, Select, bindparam, select
+from sqlalchemy.ext.asyncio import AsyncConnection
 
-from invoiceport.invoices.repository import STORED_COLUMNS, InvoiceQuery, filtered
+from invoiceport.invoices.repository import STORED_COLUMNS, InvoiceQuery, filtered, stored
+from invoiceport.invoices.schemas import StoredInvoice
 from invoiceport.invoices.tables import invoices
 from invoiceport.platform.lru import LRU
 from invoiceport.reads.repository import _ONE_OFF, _placeholders, bound
@@ -20,18 +30,35 @@ def after(
 ) -> tuple[Select[Any], dict[str, Any]] | None:
     """The statement of up to `limit` matches of `query` below `after` (None: from the newest)
     and the values to bind to it; None when the query has a filter whose SQL holds its value
-    (`repository.after` builds that one for the request)."""
+    (`rows_after` builds that one for the request)."""
     if any(getattr(query, name) is not None for name in _ONE_OFF):
         return None
     shape, values = bound(query)
     key = (shape, after is not None, limit)
     statement = _SLICES.get(key)
     if statement is None:
-        found = filtered(select(*STORED_COLUMNS), _placeholders(query))
-        if after is not None:
-            found = found.where(invoices.c.id < bindparam("after_id"))
-        statement = found.order_by(invoices.c.id.desc()).limit(limit)
+        below: ColumnElement[Any] | None = None if after is None else bindparam("after_id")
+        statement = by_id(_placeholders(query), below, limit)
         _SLICES.put(key, statement)
     if after is not None:
         values["after_id"] = after
     return statement, values
+
+
+def by_id(query: InvoiceQuery, below: int | ColumnElement[Any] | None, limit: int) -> Select[Any]:
+    """Up to `limit` matches of `query` newest first by id (those below `below` when given):
+    their ids chosen first, then their rows (the module's docstring says why)."""
+    c = invoices.c
+    ids = filtered(select(c.id), query)
+    if below is not None:
+        ids = ids.where(c.id < below)
+    chosen = ids.order_by(c.id.desc()).limit(limit)
+    return select(*STORED_COLUMNS).where(c.id.in_(chosen)).order_by(c.id.desc())
+
+
+async def rows_after(
+    conn: AsyncConnection, query: InvoiceQuery, after: int | None, limit: int
+) -> list[StoredInvoice]:
+    """Up to `limit` matches newest first by id, those below `after` when given: a statement
+    built for the request (a query with a filter whose SQL holds its value)."""
+    return [stored(row) for row in await conn.execute(by_id(query, after, limit))]

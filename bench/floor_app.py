@@ -5,6 +5,8 @@ A raw ASGI app (no framework) on an asyncpg pool:
 
 * `GET /detail/{customerNumber}/{invoiceNumber}` runs the same unique-key lookup as invoiceport's
   ScanSource detail route and returns the stored JSON document as it is;
+* `GET /page/events/{customerNumber}/{n}` reads the customer's first n events of the outbox,
+  oldest first, as the change feed pages them, each as one JSON object made by PostgreSQL;
 * `GET /page/customer/{customerNumber}/{n}` reads the first n stored documents of a customer in
   the order of a ScanSource summary or list page (newest invoice date first), and
   `GET /page/bill_to/{account}/{n}` those of a bill-to account in the order of an ABC Supply
@@ -43,8 +45,15 @@ PAGES = {
         "WHERE environment = 'production' AND bill_to_account = $1 "
         "ORDER BY order_date DESC NULLS LAST, invoice_number DESC, id DESC LIMIT $2"
     ),
+    # The change feed's page floor: the first n events of an account, oldest first, each the
+    # columns a feed item shows as one JSON object made by PostgreSQL.
+    "events": (
+        "SELECT row_to_json(e)::text FROM (SELECT id, event_type, customer_number, "
+        "invoice_number, version, created_at FROM webhook_events "
+        "WHERE environment = 'production' AND customer_number = $1 ORDER BY id LIMIT $2) e"
+    ),
 }
-MAX_ROWS = 100
+MAX_ROWS = 1_000  # the change feed's page (bench/scenarios.py FEED_PAGE)
 _pool: Any = None
 
 

@@ -84,6 +84,12 @@ def _floors(sample: list[tuple[str, str]]) -> list[Scenario]:
             [f"/page/customer/{big}/{PAGE_ROWS}"],
         ),
         Scenario(
+            "floor.page.feed",
+            f"floor: raw ASGI + asyncpg feed page ({FEED_PAGE:,} events, as JSON)",
+            "floor",
+            [f"/page/events/{big}/{FEED_PAGE}"],
+        ),
+        Scenario(
             "floor.page.bill_to",
             f"floor: raw ASGI + asyncpg first page ({PAGE_ROWS} rows, 200k bill-to)",
             "floor",
@@ -273,7 +279,7 @@ def _native(sample: list[tuple[str, str]]) -> list[Scenario]:
             "app",
             [f"/v1/events?limit={FEED_PAGE}"],
             credential="api_key",
-            floor="floor.page.customer",
+            floor="floor.page.feed",  # the page floor of the feed's own rows
             at_least=PAGE_TARGET,
         ),
     ]

@@ -28,11 +28,12 @@ async def events(
     after: int,
     types: Sequence[str] = (),
     limit: int = 100,
+    seconds: float = 5.0,
 ) -> list[FeedRow]:
     """Up to `limit` events after the event id `after`, oldest first, of the accounts the
-    partner is granted (customer number or bill-to account), of `types` (all when empty)."""
-    async with read_connection(engine) as conn:
-        return await repository.feed_rows(conn, partner_id, environment, after, types, limit)
+    partner is granted (customer number or bill-to account), of `types` (all when empty),
+    read within `seconds`."""
+    return await repository.feed_rows(engine, partner_id, environment, after, types, limit, seconds)
 
 
 async def head(engine: AsyncEngine) -> int:

@@ -107,13 +107,20 @@ def timestamp(name: str, raw: str | None) -> datetime | None:
     return when.astimezone(UTC)
 
 
+_DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
+_PAIRS = [a + b for a in _DIGITS for b in _DIGITS]  # two digits a step: a feed page has 2,000
+
+
 def base36(n: int) -> str:
-    digits = ""
-    while True:
-        n, r = divmod(n, 36)
-        digits = "0123456789abcdefghijklmnopqrstuvwxyz"[r] + digits
-        if n == 0:
-            return digits
+    """`n` (>= 0) in base 36, lower case, no leading zeros."""
+    if n < 36:
+        return _DIGITS[n]
+    parts = []
+    while n >= 1296:
+        n, r = divmod(n, 1296)
+        parts.append(_PAIRS[r])
+    parts.append(_PAIRS[n] if n >= 36 else _DIGITS[n])
+    return "".join(reversed(parts))
 
 
 CURSOR = re.compile(r"c([0-9a-z]{1,12})")

@@ -7,20 +7,23 @@ lock, so `id > after` never skips an event that commits later.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
+from typing import Any, NamedTuple
 
-from sqlalchemy import func, or_, select
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy import Select, bindparam, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from invoiceport.partners.tables import partner_customers
+from invoiceport.platform.db import fetch
 from invoiceport.webhooks.tables import webhook_events
 
 V = webhook_events.c
 
 
-@dataclass(frozen=True, slots=True)
-class FeedRow:
+class FeedRow(NamedTuple):
+    """One event as the feed lists it (a tuple: a page makes a thousand)."""
+
     id: int
     event_type: str
     environment: str
@@ -32,39 +35,41 @@ class FeedRow:
 
 
 async def feed_rows(
-    conn: AsyncConnection,
+    engine: AsyncEngine,
     partner_id: int,
     environment: str,
     after: int,
     types: Sequence[str],
     limit: int,
+    seconds: float,
 ) -> list[FeedRow]:
-    """Up to `limit` events after `after` of the accounts granted to the partner, by id."""
+    """Up to `limit` events after `after` of the accounts granted to the partner, by id, within
+    `seconds`: a statement built once per set of types, run on the driver (`db.fetch`)."""
+    values = {"partner_id": partner_id, "environment": environment, "after": after}
+    statement = _feed_statement(tuple(sorted(set(types))))
+    rows = await fetch(engine, statement, values | {"limit": limit}, seconds)
+    return [FeedRow._make(row.values()) for row in rows]  # selected in the fields' order
+
+
+@cache
+def _feed_statement(types: tuple[str, ...]) -> Select[Any]:
+    """Bounded: `types` is a set of the few known event types (the route refuses others)."""
     mine = select(partner_customers.c.customer_number).where(
-        partner_customers.c.partner_id == partner_id
+        partner_customers.c.partner_id == bindparam("partner_id")
     )
     query = (
-        select(
-            V.id,
-            V.event_type,
-            V.environment,
-            V.customer_number,
-            V.bill_to_account,
-            V.invoice_number,
-            V.version,
-            V.created_at,
-        )
+        select(*(V[name] for name in FeedRow._fields))
         .where(
-            V.id > after,
-            V.environment == environment,
+            V.id > bindparam("after"),
+            V.environment == bindparam("environment"),
             or_(V.customer_number.in_(mine), V.bill_to_account.in_(mine)),
         )
         .order_by(V.id)
-        .limit(limit)
+        .limit(bindparam("limit"))
     )
     if types:
-        query = query.where(V.event_type.in_(list(types)))
-    return [FeedRow(*row) for row in await conn.execute(query)]
+        query = query.where(or_(*(V.event_type == name for name in types)))
+    return query
 
 
 async def feed_head(conn: AsyncConnection) -> int:

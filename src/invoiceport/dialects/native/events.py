@@ -116,6 +116,14 @@ async def events(request: Request, principal: Caller) -> Response:
     return _page(items, str(cursor), more=more)
 
 
+_UNRESERVED = re.compile(r"[A-Za-z0-9_.~-]*")
+
+
+def _quoted(text: str) -> str:
+    """`quote(text, safe="")`, without its work for the usual key of unreserved characters."""
+    return text if _UNRESERVED.fullmatch(text) else quote(text, safe="")
+
+
 def _items(rows: list[feed.FeedRow]) -> list[dict[str, object]]:
     """The page's items. Events of one write share its time and often its customer: each is
     formatted once for a run of them (a page holds up to a thousand events)."""
@@ -141,7 +149,7 @@ def _items(rows: list[feed.FeedRow]) -> list[dict[str, object]]:
                 "bill_to_account": row.bill_to_account,
                 "invoice_number": number,
                 "version": row.version,
-                "links": {"invoice": prefix + quote(number, safe="")},
+                "links": {"invoice": prefix + _quoted(number)},
             }
         )
     return items

@@ -112,6 +112,9 @@ def create_engine(settings: Settings) -> AsyncEngine:
         connect_args={
             "timeout": settings.db_timeout_seconds,
             "command_timeout": settings.db_timeout_seconds * 6,
+            # Statements are built once and run prepared; PostgreSQL otherwise may re-plan one
+            # on every execution (docs/performance.md, the portal's first page).
+            "server_settings": {"plan_cache_mode": "force_generic_plan"},
         },
     )
     event.listen(engine.sync_engine, "checkout", _pinger(settings.db_timeout_seconds))

@@ -6,7 +6,8 @@ Dialects call these (never a repository). Every read is scoped to what the calle
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -24,6 +25,9 @@ class Page:
     page: int
     page_size: int
     items: list[StoredInvoice]
+    rendered: Mapping[int, bytes] = field(default_factory=dict)
+    """Views of items the reader held already (`reads.service.Views`), by id: those items were
+    read without their document (an empty `document`), and their view is this."""
 
     @property
     def pages(self) -> int:

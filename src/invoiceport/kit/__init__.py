@@ -12,17 +12,9 @@ See docs/architecture.md, "The dialect kit".
 
 from invoiceport.kit.cache import RenderCache
 from invoiceport.kit.dialect import ApiKey, Bearer, Credential, Dialect, KeyAndBearer, KeyOrBearer
+from invoiceport.kit.found import Found, Read, reads
 from invoiceport.kit.install import Spec, install
-from invoiceport.kit.pipeline import (
-    Caller,
-    Fetched,
-    Found,
-    Read,
-    letterhead,
-    reads,
-    render_cache,
-    route_class,
-)
+from invoiceport.kit.pipeline import Caller, Fetched, letterhead, render_cache, route_class
 
 __all__ = [
     "ApiKey",

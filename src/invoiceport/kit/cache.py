@@ -8,7 +8,7 @@ version: a row deleted and written again (a demo reset, a restored database) res
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from datetime import datetime
 
 import orjson
@@ -54,10 +54,18 @@ class RenderCache:
         prefix: tuple[Hashable, ...],
         items: Iterable[StoredInvoice],
         view: Callable[[StoredInvoice], bytes],
+        held: Mapping[int, bytes] | None = None,
     ) -> list[orjson.Fragment]:
         """The JSON `view` of each item of a page, each made once per stored version (keyed by
-        `prefix` and the row), ready to be placed in the page's body by orjson as they are."""
-        return [orjson.Fragment(self.render((*prefix, s.id), s, view)) for s in items]
+        `prefix` and the row), ready to be placed in the page's body by orjson as they are;
+        `held`: views already found, by id (`queries.Page.rendered`)."""
+        out = []
+        for stored in items:
+            body = held.get(stored.id) if held else None
+            if body is None:
+                body = self.render((*prefix, stored.id), stored, view)
+            out.append(orjson.Fragment(body))
+        return out
 
     def __len__(self) -> int:
         return len(self._items)

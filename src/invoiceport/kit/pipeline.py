@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Awaitable, Callable, Coroutine, Hashable
-from dataclasses import dataclass
-from datetime import date, datetime
 from typing import Annotated, Any, TypeVar, get_args, get_origin, get_type_hints
 
 from fastapi import Depends, Request
@@ -29,10 +27,9 @@ from pydantic import TypeAdapter, ValidationError
 from starlette.responses import Response
 
 from invoiceport import ratelimit
-from invoiceport.invoices.queries import Page, Slice
-from invoiceport.invoices.schemas import StoredInvoice
 from invoiceport.kit.cache import RenderCache
 from invoiceport.kit.dialect import ApiKey, Bearer, Dialect, KeyAndBearer, KeyOrBearer
+from invoiceport.kit.found import Found, Read, ReadPlan
 from invoiceport.oauth.bearer import REALM, AuthError, bearer_token, check_scope, unknown_token
 from invoiceport.partners.schemas import Principal
 from invoiceport.pdf import Letterhead
@@ -40,7 +37,8 @@ from invoiceport.platform.clock import now
 from invoiceport.platform.context import context
 from invoiceport.platform.web import ApiError, reject_nul
 from invoiceport.reads.repository import Kind
-from invoiceport.reads.service import Access, Lookup, Presented, access
+from invoiceport.reads.rows import Stamp, Views
+from invoiceport.reads.service import Access, Presented, access
 
 Endpoint = Callable[..., Awaitable[Response]]
 E = TypeVar("E", bound=Endpoint)
@@ -58,81 +56,6 @@ Caller = Annotated[Principal, Depends(caller)]
 async def fetched(request: Request) -> Found:  # pragma: no cover - never called
     """What a `reads` route read with the credential: a marker, as `caller`."""
     raise NotImplementedError
-
-
-@dataclass(frozen=True, slots=True)
-class Read:
-    """What a route reads with the credential: the lookup, the render-cache key of the view it
-    will make (None: not cached) and the one account whose grant it checks (`may_see`)."""
-
-    lookup: Lookup | None = None
-    cache_key: Hashable | None = None
-    account: str | None = None
-
-
-ReadPlan = Callable[[Request], Read | None]
-
-
-def reads(plan: ReadPlan) -> Callable[[E], E]:
-    """Declare what a route reads with the credential (one statement, `reads.service.access`).
-    `plan` must not raise: when the request is malformed it returns None, and the route's own
-    checks then answer."""
-
-    def mark(endpoint: E) -> E:
-        endpoint.kit_reads = plan  # type: ignore[attr-defined]
-        return endpoint
-
-    return mark
-
-
-class Found:
-    """The invoice or page a `reads` route asked for, as the partner may see it."""
-
-    def __init__(
-        self,
-        invoice: StoredInvoice | None,
-        body: bytes | None,
-        read: Read | None,
-        page: Page | None = None,
-        dated: date | None = None,
-        stamp: tuple[int, datetime] | None = None,
-        slice: Slice | None = None,
-    ) -> None:
-        self.invoice = invoice
-        self._body = body  # its view, cached: the document was not read again
-        self._read = read
-        self.page = page
-        """The page a `PageOf` lookup asked for (None when the partner is not granted)."""
-        self.dated = dated
-        """The invoice's date (an open order's: its order date), known without its document."""
-        self.slice = slice
-        """The invoices an `After` lookup asked for (None when the partner is not granted)."""
-        self.stamp = stamp
-        """The invoice's (version, updated_at), known without its document (conditional
-        requests answer from it without rendering)."""
-
-    @property
-    def exists(self) -> bool:
-        return self.invoice is not None or self._body is not None
-
-    def render(
-        self,
-        cache: RenderCache,
-        view: Callable[[StoredInvoice], bytes],
-        by_row: tuple[Hashable, ...] | None = None,
-    ) -> bytes:
-        """The view of the invoice (which must exist), made once per stored version: under the
-        read's cache key, or, for a lookup whose invoice is known only once read (`ByNumber`),
-        under `by_row` and the row's id (the document is read, but not rebuilt and rendered)."""
-        if self._body is not None:
-            return self._body
-        assert self.invoice is not None, "render() of an invoice that does not exist"
-        key = self._read.cache_key if self._read is not None else None
-        if key is None and by_row is not None:
-            key = (*by_row, self.invoice.id)
-        if key is None:
-            return view(self.invoice)
-        return cache.render(key, self.invoice, view)
 
 
 Fetched = Annotated[Found, Depends(fetched)]
@@ -229,8 +152,9 @@ async def _access(request: Request, dialect: Dialect, read: Read | None) -> tupl
     seconds = ctx.settings.db_timeout_seconds
     account = read.account if read is not None else None
     when = now(request)
+    views = _views(ctx.render_cache, read.items) if read is not None and read.items else None
     found = await access(
-        ctx.engine, presented, when, lookup, known, account=account, seconds=seconds
+        ctx.engine, presented, when, lookup, known, account=account, seconds=seconds, views=views
     )
     body = None
     if found.unchanged is not None and key is not None:
@@ -254,6 +178,15 @@ async def _access(request: Request, dialect: Dialect, read: Read | None) -> tupl
         stamp = (found.invoice.version, found.invoice.updated_at)
     fetched = Found(found.invoice, body, read, found.page, found.dated, stamp, found.slice)
     return found, fetched
+
+
+def _views(cache: RenderCache, prefix: tuple[Hashable, ...]) -> Views:
+    """The cached view of a page's item, under the read's `items` prefix."""
+
+    def held(invoice_id: int, stamp: Stamp) -> bytes | None:
+        return cache.cached((*prefix, invoice_id), stamp)
+
+    return held
 
 
 def render_cache(request: Request) -> RenderCache:

@@ -29,8 +29,7 @@ from invoiceport.partners.service import plausible_secret
 from invoiceport.platform.db import read_connection
 from invoiceport.reads import repository
 from invoiceport.reads.repository import listings, slices
-
-Stamp = tuple[int, datetime]
+from invoiceport.reads.rows import Stamp, Views, stored_row, viewed
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,13 +171,6 @@ def _principal(
     )
 
 
-def _stored(row: Mapping[str, Any]) -> StoredInvoice:
-    document = row["document"]
-    if isinstance(document, str):
-        document = document.encode()
-    return StoredInvoice(row["id"], document, row["version"], row["created_at"], row["updated_at"])
-
-
 def _params(presented: Presented, now: datetime, account: str | None) -> dict[str, Any]:
     params: dict[str, Any] = {"secret_hash": credentials.digest(presented.secret)}
     if presented.kind != "api_key":
@@ -197,16 +189,19 @@ async def access(
     *,
     account: str | None = None,
     seconds: float = 5.0,
+    views: Views | None = None,
 ) -> Access:
     """The partner behind `presented` and, when asked, what it may see of `lookup`; an
     invoice is read within `seconds` (the database timeout). The principal's `customer_numbers`
-    hold `account` when its partner is granted it: the one account the route checks."""
+    hold `account` when its partner is granted it: the one account the route checks. For a
+    first page, `views` gives the caller's view of an item it holds already (by id and stamp):
+    those items' documents are not read (`Page.rendered`)."""
     if not presented.plausible():
         return Access(None)
     if account is not None and not can_be_key(account):
         account = None  # no such account can be granted (nor reach a query: NUL)
     if isinstance(lookup, PageOf):
-        return await _page(engine, presented, now, lookup, account, seconds)
+        return await _page(engine, presented, now, lookup, account, seconds, views)
     if isinstance(lookup, After):
         return await _after(engine, presented, now, lookup, account, seconds)
     if isinstance(lookup, ListOf):
@@ -237,7 +232,7 @@ async def access(
     dated = row["invoice_date"] or (order_date.date() if order_date is not None else None)
     if row["document"] is None:
         return Access(principal, unchanged=(row["version"], row["updated_at"]), dated=dated)
-    return Access(principal, _stored(row), dated=dated)
+    return Access(principal, stored_row(row), dated=dated)
 
 
 async def _page(
@@ -247,9 +242,12 @@ async def _page(
     lookup: PageOf,
     account: str | None,
     seconds: float,
+    views: Views | None,
 ) -> Access:
     """A first page in one statement (credential, total, rows); a later one asks for the
-    credential and the total first, then reads the rows from the nearer end."""
+    credential and the total first, then reads the rows from the nearer end. Given `views`, a
+    first page's statement reads stamps, not documents, and a second one reads the documents
+    of the items whose views the caller does not hold (none, once they are all cached)."""
     first = lookup.page == 1
     statement, values = repository.page(
         presented.kind,
@@ -259,6 +257,7 @@ async def _page(
         items=first,
         grant=account is not None,
         oldest_first=lookup.oldest_first,
+        documents=views is None,
     )
     params = _params(presented, now, account)
     if values is None:  # built for this query alone (repository.page)
@@ -270,11 +269,16 @@ async def _page(
     if principal is None:
         return Access(None)
     total = int(rows[0]["total"])
-    if first:
-        items = [_stored(row) for row in rows if row["id"] is not None]
-    else:
+    rendered: dict[int, bytes] = {}
+    if not first:
         items = await _far_page(engine, lookup, total)
-    return Access(principal, page=Page(total, lookup.page, lookup.page_size, items))
+    elif views is None:
+        items = [stored_row(row) for row in rows if row["id"] is not None]
+    else:
+        items, rendered = await viewed(
+            engine, [row for row in rows if row["id"] is not None], views, seconds
+        )
+    return Access(principal, page=Page(total, lookup.page, lookup.page_size, items, rendered))
 
 
 async def _far_page(engine: AsyncEngine, lookup: PageOf, total: int) -> list[StoredInvoice]:
@@ -333,7 +337,7 @@ async def _after(
     built = slices.after(query, lookup.after, lookup.limit + 1)
     total = None
     if built is not None and not lookup.total:  # one statement, on the driver
-        items = [_stored(row) for row in await repository.rows(engine, *built, seconds)]
+        items = [stored_row(row) for row in await repository.rows(engine, *built, seconds)]
     else:
         async with read_connection(engine) as conn:
             items = await slices.rows_after(conn, query, lookup.after, lookup.limit + 1)

@@ -66,7 +66,12 @@ def _history_read(request: Request) -> Read:
         query, params = _history(request)
     except ApiError:
         return Read(account=account)
-    return Read(PageOf(query, params.page, params.page_size, by_order_date=True), account=account)
+    page = PageOf(query, params.page, params.page_size, by_order_date=True)
+    return Read(page, account=account, items=_HISTORY_ITEMS)
+
+
+_HISTORY_ITEMS = (INVOICES.name, "item")
+"""The render-cache prefix of a history page's items."""
 
 
 def _item_json(stored: StoredInvoice) -> bytes:
@@ -94,7 +99,7 @@ async def invoice_history(
     _query, params = _history(request)
     page = found.page
     assert page is not None, "a granted account's page is read with the token"
-    items = render_cache(request).fragments((INVOICES.name, "item"), page.items, _item_json)
+    items = found.fragments(render_cache(request), _HISTORY_ITEMS, _item_json)
     body = views.history(items, page=params.page, page_size=params.page_size, total=page.total)
     return views.AbcJSONResponse(body)
 

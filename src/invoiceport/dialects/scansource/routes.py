@@ -7,10 +7,11 @@ then is the store read (404 for an unknown invoice). Reads go through `invoices.
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from functools import partial
 from typing import Annotated
 
+import orjson
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import Response
 
@@ -40,6 +41,8 @@ router = APIRouter(prefix="/api/invoice", include_in_schema=False, route_class=r
 CustomerNumber = Annotated[str, Path(alias="customerNumber")]
 InvoiceNumber = Annotated[str, Path(alias="invoiceNumber")]
 Pairs = list[tuple[StoredInvoice, CanonicalInvoice]]
+ItemKey = tuple[Hashable, ...]
+"""The render-cache prefix of a page's item views (`Read.items`)."""
 
 
 def require_customer(principal: Principal, customer_number: str) -> None:
@@ -63,17 +66,40 @@ def _parse(request: Request, customer_number: str) -> params.Search:
     return params.parse_search(request.query_params, customer_number, limit)
 
 
-def _page_read(request: Request) -> Read:
-    """The page the summary and list routes show, read with the key; nothing when a parameter
-    is bad (the route answers 400) or no stored invoice can match."""
-    customer_number = request.path_params["customerNumber"]
+def _page_read(prefix_of: Callable[[Request], ItemKey]) -> Callable[[Request], Read]:
+    """The page the summary or list route shows, read with the key (`prefix_of`: its items' views
+    in the render cache); nothing when a parameter is bad (the route answers 400) or no stored
+    invoice can match."""
+
+    def plan(request: Request) -> Read:
+        customer_number = request.path_params["customerNumber"]
+        try:
+            search = _parse(request, customer_number)
+        except ApiError:
+            return Read(account=customer_number)
+        if search.impossible or not can_be_key(customer_number):
+            return Read(account=customer_number)
+        page = PageOf(search.query, search.page, search.page_size)
+        return Read(page, account=customer_number, items=_json_items(request, prefix_of))
+
+    return plan
+
+
+def _json_items(request: Request, prefix_of: Callable[[Request], ItemKey]) -> ItemKey | None:
+    """The render-cache prefix of a JSON page's items; None for XML (read whole)."""
     try:
-        search = _parse(request, customer_number)
-    except ApiError:
-        return Read(account=customer_number)
-    if search.impossible or not can_be_key(customer_number):
-        return Read(account=customer_number)
-    return Read(PageOf(search.query, search.page, search.page_size), account=customer_number)
+        chosen = media.negotiate(request.headers.get("accept"), media.DATA_TYPES)
+        return None if _is_xml(chosen) else prefix_of(request)
+    except ApiError:  # the route answers it, in its order
+        return None
+
+
+def _summary_items(_request: Request) -> ItemKey:
+    return (DIALECT.name, "summary")
+
+
+def _list_items(request: Request) -> ItemKey:
+    return (DIALECT.name, "detail", not params.exclude_serial_tracking(request.query_params))
 
 
 def _page(found: Found) -> tuple[int, list[StoredInvoice]]:
@@ -96,7 +122,7 @@ def _paging_headers(search: params.Search, total: int) -> dict[str, str]:
 
 
 @router.get("/summary/{customerNumber}")
-@reads(_page_read)
+@reads(_page_read(_summary_items))
 async def invoice_summary(
     request: Request, principal: Caller, customer_number: CustomerNumber, found: Fetched
 ) -> Response:
@@ -108,9 +134,18 @@ async def invoice_summary(
     headers = _paging_headers(search, total)
     if _is_xml(chosen):
         return _respond(xml.summary_xml(_pairs(items)), chosen, headers)
-    rendered = render_cache(request).fragments((DIALECT.name, "summary"), items, _summary_json)
+    rendered = _fragments(request, found, _summary_items(request), _summary_json)
     body = views.summary_page(rendered, total, search.page, search.page_size)
     return _respond(views.dump_json(body), chosen, headers)
+
+
+def _fragments(
+    request: Request, found: Found, prefix: ItemKey, view: Callable[[StoredInvoice], bytes]
+) -> list[orjson.Fragment]:
+    """Each item's JSON view; none when no page was read (an impossible search)."""
+    if found.page is None:
+        return []
+    return found.fragments(render_cache(request), prefix, view)
 
 
 def _summary_json(stored: StoredInvoice) -> bytes:
@@ -118,7 +153,7 @@ def _summary_json(stored: StoredInvoice) -> bytes:
 
 
 @router.get("/list/{customerNumber}")
-@reads(_page_read)
+@reads(_page_read(_list_items))
 async def invoice_list(
     request: Request, principal: Caller, customer_number: CustomerNumber, found: Fetched
 ) -> Response:
@@ -132,7 +167,7 @@ async def invoice_list(
     if _is_xml(chosen):
         return _respond(xml.list_xml(_pairs(items), serials=serials), chosen, headers)
     view = partial(_detail_json, serials=serials)
-    rendered = render_cache(request).fragments((DIALECT.name, "detail", serials), items, view)
+    rendered = _fragments(request, found, _list_items(request), view)
     body = views.list_page(rendered, total)
     return _respond(views.dump_json(body), chosen, headers)
 

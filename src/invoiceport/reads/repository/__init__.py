@@ -12,11 +12,12 @@ values: building and compiling a statement costs more than running it (docs/perf
 from __future__ import annotations
 
 from collections.abc import Hashable, Mapping, Sequence
-from dataclasses import fields, replace
+from dataclasses import dataclass, fields, replace
 from functools import cache
 from typing import Any, Literal
 
 from sqlalchemy import (
+    BigInteger,
     ColumnElement,
     Select,
     String,
@@ -36,6 +37,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from invoiceport.accounts.tables import web_sessions, web_users
 from invoiceport.invoices.repository import (
+    STORED_COLUMNS,
     InvoiceQuery,
     count,
     count_scope,
@@ -266,17 +268,32 @@ def page(
     items: bool,
     grant: bool,
     oldest_first: bool = False,
+    documents: bool = True,
 ) -> tuple[Select[Any], dict[str, Any] | None]:
     """The credential, the exact total of `query` and, with `items`, its first `limit` matches
     newest first (or oldest first); nothing of the query is read unless every account it names
-    is granted. The statement (built once per shape of query) and the query's values to bind to
-    it; values None: a statement built for this query alone (a filter read from the stored
-    document, whose SQL holds its value), to run as it is."""
+    is granted. Without `documents`, the matches' `document` is NULL: their ids and stamps
+    only, for a caller holding their views already (`documents_of` reads the others). The
+    statement (built once per shape of query) and the query's values to bind to it; values
+    None: a statement built for this query alone (a filter read from the stored document,
+    whose SQL holds its value), to run as it is."""
+    wanted = PageShape(limit, by_order_date, items, grant, oldest_first, documents)
     if any(getattr(query, name) is not None for name in _ONE_OFF):
-        return _build_page(kind, query, limit, by_order_date, items, grant, oldest_first), None
+        return _build_page(kind, query, wanted), None
     shape, values = bound(query)
-    statement = _page(kind, shape, query, limit, by_order_date, items, grant, oldest_first)
-    return statement, values
+    return _page(kind, shape, query, wanted), values
+
+
+@dataclass(frozen=True, slots=True)
+class PageShape:
+    """What a page statement reads besides its query (`page`'s arguments)."""
+
+    limit: int
+    by_order_date: bool
+    items: bool
+    grant: bool
+    oldest_first: bool
+    documents: bool
 
 
 _ONE_OFF = (
@@ -295,49 +312,33 @@ _PAGES: LRU[Hashable, Select[Any]] = LRU(512)
 """Page statements by shape: a few per route in practice, bounded whatever clients send."""
 
 
-def _page(
-    kind: Kind,
-    shape: Hashable,
-    query: InvoiceQuery,
-    limit: int,
-    by_order_date: bool,
-    items: bool,
-    grant: bool,
-    oldest_first: bool,
-) -> Select[Any]:
+def _page(kind: Kind, shape: Hashable, query: InvoiceQuery, of: PageShape) -> Select[Any]:
     # Cached by shape alone: the query is passed along only to build the first of its shape.
-    key = (kind, shape, limit, by_order_date, items, grant, oldest_first)
+    key = (kind, shape, of)
     found = _PAGES.get(key)
     if found is None:
-        placeholders = _placeholders(query)
-        found = _build_page(kind, placeholders, limit, by_order_date, items, grant, oldest_first)
+        found = _build_page(kind, _placeholders(query), of)
         _PAGES.put(key, found)
     return found
 
 
-def _build_page(
-    kind: Kind,
-    query: InvoiceQuery,
-    limit: int,
-    by_order_date: bool,
-    items: bool,
-    grant: bool,
-    oldest_first: bool,
-) -> Select[Any]:
+def _build_page(kind: Kind, query: InvoiceQuery, of: PageShape) -> Select[Any]:
     """The credential, the exact total of `query` and, with `items`, its first `limit` matches
     newest first (or oldest first); nothing of the query is read unless every account it names
     is granted."""
+    by_order_date, oldest_first = of.by_order_date, of.oldest_first
     cred = credential(kind)
     guard = _all_granted(kind, (*query.customer_numbers, *query.bill_to_accounts))
-    columns = (*_credential_columns(cred, grant), _total(query, guard).label("total"))
-    if not items:
+    columns = (*_credential_columns(cred, of.grant), _total(query, guard).label("total"))
+    if not of.items:
         return select(*columns)
     order = page_order(by_order_date, oldest_first=oldest_first)
+    document = invoices.c.document if of.documents else null().label("document")
     found = (
         filtered(
             select(
                 invoices.c.id,
-                invoices.c.document,
+                document,
                 invoices.c.version,
                 invoices.c.created_at,
                 invoices.c.updated_at,
@@ -349,7 +350,7 @@ def _build_page(
         )
         .where(guard)
         .order_by(*order)
-        .limit(limit)
+        .limit(of.limit)
         .subquery("found")
     )
     first = found.c.order_date if by_order_date else found.c.invoice_date
@@ -369,6 +370,21 @@ def _build_page(
         .select_from(cred.outerjoin(found, true()))
         .order_by(*outer_order)
     )
+
+
+_DOCUMENTS: LRU[int, Select[Any]] = LRU(128)
+
+
+def documents_of(ids: Sequence[int]) -> tuple[Select[Any], dict[str, Any]]:
+    """The stored rows of these ids (in no order): a statement built once per number of ids,
+    and its values."""
+    statement: Select[Any] | None = _DOCUMENTS.get(len(ids))
+    if statement is None:
+        chosen = [bindparam(f"id_{i}", type_=BigInteger) for i in range(len(ids))]
+        built: Select[Any] = select(*STORED_COLUMNS).where(invoices.c.id.in_(chosen))
+        statement = built
+        _DOCUMENTS.put(len(ids), built)
+    return statement, {f"id_{i}": id_ for i, id_ in enumerate(ids)}
 
 
 async def total(conn: AsyncConnection, query: InvoiceQuery) -> int:

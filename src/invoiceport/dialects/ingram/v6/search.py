@@ -150,7 +150,7 @@ def _plan(environment: str) -> Callable[[Request], Read | None]:
         except ApiError:
             return Read(account=asker.customer_number)
         page = _within_lookback(request, page)
-        return Read(page, account=asker.customer_number)
+        return Read(page, account=asker.customer_number, items=_ITEMS)
 
     return plan
 
@@ -172,9 +172,7 @@ async def _answer(request: Request, principal: Any, environment: str, found: Fou
     check_window(request, caller(request), principal)
     result = found.page
     assert result is not None, "a granted customer's page is always read"
-    items = render_cache(request).fragments(
-        (DIALECT.name, "v6-search-item"), result.items, _item_json
-    )
+    items = found.fragments(render_cache(request), _ITEMS, _item_json)
     body: dict[str, Any] = {
         "recordsFound": result.total,
         "pageSize": page.page_size,
@@ -185,6 +183,10 @@ async def _answer(request: Request, principal: Any, environment: str, found: Fou
     if following is not None:
         body["nextPage"] = following
     return Response(dump_json(body), media_type="application/json")
+
+
+_ITEMS = (DIALECT.name, "v6-search-item")
+"""The render-cache prefix of a search page's items."""
 
 
 def _item_json(stored: StoredInvoice) -> bytes:

@@ -9,10 +9,11 @@ paging headers (`X-Total-Count`, `X-Page`, `X-Page-Size`).
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from functools import partial
 from typing import Any
 
+import orjson
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
@@ -23,7 +24,16 @@ from invoiceport.dialects.scansource.live import params, views, xml
 from invoiceport.dialects.scansource.live.dialect import DIALECT, GENERATION
 from invoiceport.dialects.scansource.views import dump_json
 from invoiceport.invoices.schemas import StoredInvoice
-from invoiceport.kit import Caller, Fetched, Read, letterhead, reads, render_cache, route_class
+from invoiceport.kit import (
+    Caller,
+    Fetched,
+    Found,
+    Read,
+    letterhead,
+    reads,
+    render_cache,
+    route_class,
+)
 from invoiceport.kit.params import can_be_key
 from invoiceport.partners.schemas import Principal
 from invoiceport.pdf.http import stored_invoice_pdf
@@ -52,19 +62,56 @@ def _search(request: Request, query: Any) -> seed_params.Search:
     return seed_params.parse_search(query, query.get("customerNumber", ""), limit)
 
 
-def _page_read(request: Request) -> Read | None:
+ItemKey = tuple[Hashable, ...]
+"""The render-cache prefix of a page's item views (`Read.items`)."""
+
+
+def _page_read(prefix_of: Callable[[Any], ItemKey]) -> Callable[[Request], Read | None]:
+    """The page the summary or list route shows (`prefix_of` the canonical query: its JSON
+    items' views in the render cache); nothing when a parameter is bad."""
+
+    def plan(request: Request) -> Read | None:
+        try:
+            query = _query(request)
+            customer = params.required(query, "customerNumber")
+        except ApiError:
+            return None
+        try:
+            search = _search(request, query)
+        except ApiError:
+            return Read(account=customer)
+        if search.impossible or not can_be_key(customer):
+            return Read(account=customer)
+        page = PageOf(search.query, search.page, search.page_size)
+        return Read(page, account=customer, items=_json_items(request, query, prefix_of))
+
+    return plan
+
+
+def _json_items(
+    request: Request, query: Any, prefix_of: Callable[[Any], ItemKey]
+) -> ItemKey | None:
     try:
-        query = _query(request)
-        customer = params.required(query, "customerNumber")
-    except ApiError:
+        chosen = media.negotiate(request.headers.get("accept"), media.DATA_TYPES)
+        return None if _is_xml(chosen) else prefix_of(query)
+    except ApiError:  # the route answers it, in its order
         return None
-    try:
-        search = _search(request, query)
-    except ApiError:
-        return Read(account=customer)
-    if search.impossible or not can_be_key(customer):
-        return Read(account=customer)
-    return Read(PageOf(search.query, search.page, search.page_size), account=customer)
+
+
+def _summary_items(_query: Any) -> ItemKey:
+    return (GENERATION, "summary")
+
+
+def _list_items(query: Any) -> ItemKey:
+    return (GENERATION, "list", _serials(query))
+
+
+def _fragments(
+    request: Request, found: Found, prefix: ItemKey, view: Callable[[StoredInvoice], bytes]
+) -> list[orjson.Fragment]:
+    if found.page is None:
+        return []
+    return found.fragments(render_cache(request), prefix, view)
 
 
 def _is_xml(chosen: str) -> bool:
@@ -93,14 +140,14 @@ def _page(
 
 
 @router.get("/summary", summary="Invoice summaries (a bare array, newest first)")
-@reads(_page_read)
+@reads(_page_read(_summary_items))
 async def invoice_summary(request: Request, principal: Caller, found: Fetched) -> Response:
     _, chosen, items, headers = _page(request, principal, found)
     if _is_xml(chosen):
         bodies = [views.summary(stored, stored.invoice()) for stored in items]
         body = xml.array("ArrayOfInvoiceSummary", "InvoiceSummary", bodies)
         return _respond(body, chosen, headers)
-    rendered = render_cache(request).fragments((GENERATION, "summary"), items, _summary_json)
+    rendered = _fragments(request, found, _summary_items(None), _summary_json)
     return _respond(dump_json(rendered), chosen, headers)
 
 
@@ -113,7 +160,7 @@ def _serials(query: Any) -> bool:
 
 
 @router.get("/list", summary="Full invoices (a bare array, newest first)")
-@reads(_page_read)
+@reads(_page_read(_list_items))
 async def invoice_list(request: Request, principal: Caller, found: Fetched) -> Response:
     query, chosen, items, headers = _page(request, principal, found)
     serials = _serials(query)
@@ -121,7 +168,7 @@ async def invoice_list(request: Request, principal: Caller, found: Fetched) -> R
         bodies = [views.detail(s, s.invoice(), serials=serials) for s in items]
         return _respond(xml.array("ArrayOfInvoice", "Invoice", bodies), chosen, headers)
     view = partial(_detail_json, serials=serials)
-    rendered = render_cache(request).fragments((GENERATION, "list", serials), items, view)
+    rendered = _fragments(request, found, _list_items(query), view)
     return _respond(dump_json(rendered), chosen, headers)
 
 

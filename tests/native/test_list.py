@@ -144,3 +144,21 @@ async def test_csv_streams_every_match(client: httpx.AsyncClient, partner: Partn
     assert by_number["INV-006"]["po_number"] == "'=HYPERLINK(1)"
     assert by_number["CM-004"]["document_type"] == "credit_memo"
     assert by_number["INV-001"]["total"] == "4904.90" and by_number["INV-001"]["version"] == "1"
+
+
+async def test_a_page_of_cached_items_answers_the_same_and_never_stale(
+    client: httpx.AsyncClient, partner: Partner
+) -> None:
+    """Items whose view is cached are read without their document (`Read.items`)."""
+    params = {"customer_number": "C100", "limit": "5"}
+    first = await client.get(URL, params=params, headers=partner.key_auth())
+    again = await client.get(URL, params=params, headers=partner.key_auth())
+    assert first.status_code == again.status_code == 200
+    assert again.content == first.content and again.headers["etag"] == first.headers["etag"]
+    newest = first.json()["items"][0]
+    changed = doc(newest["invoice_number"], "C100", invoice_date=newest["invoice_date"])
+    changed["po_number"] = "PO-CHANGED"
+    await load(client, changed)
+    after = (await client.get(URL, params=params, headers=partner.key_auth())).json()["items"]
+    assert after[0]["po_number"] == "PO-CHANGED" and after[0]["version"] == newest["version"] + 1
+    assert after[1:] == first.json()["items"][1:]

@@ -42,6 +42,8 @@ class Slice:
     items: list[StoredInvoice]
     more: bool
     total: int | None = None
+    rendered: Mapping[int, bytes] = field(default_factory=dict)
+    """As `Page.rendered`."""
 
 
 async def search(

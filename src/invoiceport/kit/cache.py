@@ -49,23 +49,32 @@ class RenderCache:
             self._items.put(key, (stored.version, stored.updated_at, body))
         return body
 
-    def fragments(
+    def views(
         self,
         prefix: tuple[Hashable, ...],
         items: Iterable[StoredInvoice],
         view: Callable[[StoredInvoice], bytes],
         held: Mapping[int, bytes] | None = None,
-    ) -> list[orjson.Fragment]:
-        """The JSON `view` of each item of a page, each made once per stored version (keyed by
-        `prefix` and the row), ready to be placed in the page's body by orjson as they are;
-        `held`: views already found, by id (`queries.Page.rendered`)."""
+    ) -> list[bytes]:
+        """The `view` of each item of a page, each made once per stored version (keyed by
+        `prefix` and the row); `held`: views already found, by id (`queries.Page.rendered`)."""
         out = []
         for stored in items:
             body = held.get(stored.id) if held else None
             if body is None:
                 body = self.render((*prefix, stored.id), stored, view)
-            out.append(orjson.Fragment(body))
+            out.append(body)
         return out
+
+    def fragments(
+        self,
+        prefix: tuple[Hashable, ...],
+        items: Iterable[StoredInvoice],
+        view: Callable[[StoredInvoice], bytes],
+    ) -> list[orjson.Fragment]:
+        """The JSON `view` of each item (`views`), ready to be placed in the page's body by
+        orjson as they are."""
+        return [orjson.Fragment(body) for body in self.views(prefix, items, view)]
 
     def __len__(self) -> int:
         return len(self._items)

@@ -103,11 +103,21 @@ class Found:
         prefix: tuple[Hashable, ...],
         view: Callable[[StoredInvoice], bytes],
     ) -> list[orjson.Fragment]:
-        """The JSON view of each item of the page (which must have been read), made once per
-        stored version under `prefix` and the item's id (`RenderCache.fragments`); `prefix` must
-        be the read's `items` when it declared one."""
-        assert self.page is not None, "fragments() of a page that was not read"
-        held = self.page.rendered
+        """The JSON view of each item of the page or slice (which must have been read), made
+        once per stored version under `prefix` and the item's id; `prefix` must be the read's
+        `items` when it declared one."""
+        return [orjson.Fragment(body) for body in self.views(cache, prefix, view)]
+
+    def views(
+        self,
+        cache: RenderCache,
+        prefix: tuple[Hashable, ...],
+        view: Callable[[StoredInvoice], bytes],
+    ) -> list[bytes]:
+        """`fragments`, as bytes."""
+        read = self.page if self.page is not None else self.slice
+        assert read is not None, "views() of a page that was not read"
+        held = read.rendered
         if held and (self._read is None or self._read.items != prefix):
             raise RuntimeError(f"the page was read for the views {self._read}, not {prefix}")
-        return cache.fragments(prefix, self.page.items, view, held)
+        return cache.views(prefix, read.items, view, held)

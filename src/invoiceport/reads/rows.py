@@ -1,15 +1,21 @@
-"""Rows of the read path as stored invoices, and a page's items whose views the reader holds."""
+"""Rows of the read path as stored invoices: a page's items whose views the reader holds, and
+every match of a query streamed in batches."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from invoiceport.invoices.queries import InvoiceQuery
 from invoiceport.invoices.schemas import StoredInvoice
+from invoiceport.partners.schemas import Principal
+from invoiceport.platform.db import read_connection
 from invoiceport.reads import repository
+from invoiceport.reads.repository import slices
 
 Stamp = tuple[int, datetime]
 """(version, updated_at): what a rendering of an invoice is valid for."""
@@ -51,3 +57,21 @@ async def viewed(
         elif row["id"] in read:
             items.append(read[row["id"]])
     return items, rendered
+
+
+async def stream_after(
+    engine: AsyncEngine, principal: Principal, query: InvoiceQuery, after: int | None, batch: int
+) -> AsyncIterator[StoredInvoice]:
+    """Every match of `query` below `after`, newest first by id, read `batch` at a time (one
+    short read each, so a slow client holds no connection); the caller checked the grants
+    (`After`); a query naming no account reads `principal`'s."""
+    if not (query.customer_numbers or query.bill_to_accounts):
+        query = replace(query, granted_to=principal.partner_id)
+    while True:
+        async with read_connection(engine) as conn:
+            items = await slices.rows_after(conn, query, after, batch)
+        for item in items:
+            yield item
+        if len(items) < batch:
+            return
+        after = items[-1].id

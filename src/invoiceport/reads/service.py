@@ -10,7 +10,7 @@ that is still the stored version (`Access.unchanged`).
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
@@ -203,7 +203,7 @@ async def access(
     if isinstance(lookup, PageOf):
         return await _page(engine, presented, now, lookup, account, seconds, views)
     if isinstance(lookup, After):
-        return await _after(engine, presented, now, lookup, account, seconds)
+        return await _after(engine, presented, now, lookup, account, seconds, views)
     if isinstance(lookup, ListOf):
         return await _list(engine, presented, now, lookup, account, seconds)
     params = _params(presented, now, account)
@@ -320,9 +320,10 @@ async def _after(
     lookup: After,
     account: str | None,
     seconds: float,
+    views: Views | None,
 ) -> Access:
     """The credential (and its grant of `account`) first, then the invoices: only when every
-    account the query names is granted."""
+    account the query names is granted. `views`: as for a first page (`_page`)."""
     statement = repository.detail(presented.kind, None, False, account is not None)
     rows = await repository.rows(engine, statement, _params(presented, now, account), seconds)
     principal = _principal(presented, rows[0] if rows else None, account)
@@ -334,34 +335,21 @@ async def _after(
         return Access(principal)
     if not named:  # the partner's own: every account it is granted
         query = replace(query, granted_to=principal.partner_id)
-    built = slices.after(query, lookup.after, lookup.limit + 1)
+    built = slices.after(query, lookup.after, lookup.limit + 1, documents=views is None)
     total = None
+    rendered: dict[int, bytes] = {}
     if built is not None and not lookup.total:  # one statement, on the driver
-        items = [stored_row(row) for row in await repository.rows(engine, *built, seconds)]
+        rows = await repository.rows(engine, *built, seconds)
+        if views is None:
+            items = [stored_row(row) for row in rows]
+        else:
+            items, rendered = await viewed(engine, rows, views, seconds)
     else:
         async with read_connection(engine) as conn:
             items = await slices.rows_after(conn, query, lookup.after, lookup.limit + 1)
             total = await repository.total(conn, query) if lookup.total else None
     more = len(items) > lookup.limit
-    return Access(principal, slice=Slice(items[: lookup.limit], more, total))
-
-
-async def stream_after(
-    engine: AsyncEngine, principal: Principal, query: InvoiceQuery, after: int | None, batch: int
-) -> AsyncIterator[StoredInvoice]:
-    """Every match of `query` below `after`, newest first by id, read `batch` at a time (one
-    short read each, so a slow client holds no connection); the caller checked the grants
-    (`After`); a query naming no account reads `principal`'s."""
-    if not (query.customer_numbers or query.bill_to_accounts):
-        query = replace(query, granted_to=principal.partner_id)
-    while True:
-        async with read_connection(engine) as conn:
-            items = await slices.rows_after(conn, query, after, batch)
-        for item in items:
-            yield item
-        if len(items) < batch:
-            return
-        after = items[-1].id
+    return Access(principal, slice=Slice(items[: lookup.limit], more, total, rendered))
 
 
 async def _list(

@@ -30,11 +30,12 @@ from invoiceport.dialects.native.http import (
     weak_etag,
 )
 from invoiceport.dialects.native.params import Listing, encode_cursor, parse_listing
-from invoiceport.kit import Caller, Fetched, Read, reads
+from invoiceport.kit import Caller, Fetched, Read, reads, render_cache
 from invoiceport.partners.schemas import Principal
 from invoiceport.platform.context import context
 from invoiceport.platform.web import ApiError
-from invoiceport.reads.service import After, stream_after
+from invoiceport.reads.rows import stream_after
+from invoiceport.reads.service import After
 
 router = native_router()
 LIST_OFFERS = (JSON, CSV)
@@ -70,7 +71,11 @@ def list_read(request: Request) -> Read | None:
     if "csv" in request.headers.get("accept", ""):
         return Read(account=listing.customer_number)
     lookup = After(listing.query, listing.after, listing.limit, listing.include_total)
-    return Read(lookup, account=listing.customer_number)
+    return Read(lookup, account=listing.customer_number, items=_ITEMS)
+
+
+_ITEMS = ("native", "list-item")
+"""The render-cache prefix of a listed invoice's JSON (`views.document`)."""
 
 
 def _cell(value: Any) -> str:
@@ -135,7 +140,8 @@ async def invoices(request: Request, principal: Caller, found: Fetched) -> Respo
     early = not_modified(request, etag)
     if early is not None:
         return early
-    parts = [b'{"items":[', b",".join(views.document(s) for s in page.items), b"]"]
+    items = found.views(render_cache(request), _ITEMS, views.document)
+    parts = [b'{"items":[', b",".join(items), b"]"]
     parts.append(b',"has_more":' + (b"true" if page.more else b"false"))
     parts.append(b',"next_cursor":' + orjson.dumps(cursor))
     if page.total is not None:

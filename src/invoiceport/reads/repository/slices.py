@@ -12,7 +12,7 @@ customer whose invoices are all old), that walk reads the table: 15 s for a firs
 from collections.abc import Hashable
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, bindparam, select
+from sqlalchemy import ColumnElement, Select, bindparam, null, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from invoiceport.invoices.repository import STORED_COLUMNS, InvoiceQuery, filtered, stored
@@ -26,26 +26,32 @@ _SLICES: LRU[Hashable, Select[Any]] = LRU(256)
 
 
 def after(
-    query: InvoiceQuery, after: int | None, limit: int
+    query: InvoiceQuery, after: int | None, limit: int, documents: bool = True
 ) -> tuple[Select[Any], dict[str, Any]] | None:
     """The statement of up to `limit` matches of `query` below `after` (None: from the newest)
     and the values to bind to it; None when the query has a filter whose SQL holds its value
-    (`rows_after` builds that one for the request)."""
+    (`rows_after` builds that one for the request). Without `documents`, each row's
+    `document` is NULL (as `reads.repository.page`)."""
     if any(getattr(query, name) is not None for name in _ONE_OFF):
         return None
     shape, values = bound(query)
-    key = (shape, after is not None, limit)
+    key = (shape, after is not None, limit, documents)
     statement = _SLICES.get(key)
     if statement is None:
         below: ColumnElement[Any] | None = None if after is None else bindparam("after_id")
-        statement = by_id(_placeholders(query), below, limit)
+        statement = by_id(_placeholders(query), below, limit, documents)
         _SLICES.put(key, statement)
     if after is not None:
         values["after_id"] = after
     return statement, values
 
 
-def by_id(query: InvoiceQuery, below: int | ColumnElement[Any] | None, limit: int) -> Select[Any]:
+def by_id(
+    query: InvoiceQuery,
+    below: int | ColumnElement[Any] | None,
+    limit: int,
+    documents: bool = True,
+) -> Select[Any]:
     """Up to `limit` matches of `query` newest first by id (those below `below` when given):
     their ids chosen first, then their rows (the module's docstring says why)."""
     c = invoices.c
@@ -53,7 +59,14 @@ def by_id(query: InvoiceQuery, below: int | ColumnElement[Any] | None, limit: in
     if below is not None:
         ids = ids.where(c.id < below)
     chosen = ids.order_by(c.id.desc()).limit(limit)
-    return select(*STORED_COLUMNS).where(c.id.in_(chosen)).order_by(c.id.desc())
+    columns = STORED_COLUMNS if documents else _WITHOUT_DOCUMENT
+    return select(*columns).where(c.id.in_(chosen)).order_by(c.id.desc())
+
+
+_WITHOUT_DOCUMENT = tuple(
+    null().label("document") if column is invoices.c.document else column
+    for column in STORED_COLUMNS
+)
 
 
 async def rows_after(

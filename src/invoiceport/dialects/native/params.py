@@ -108,7 +108,7 @@ def timestamp(name: str, raw: str | None) -> datetime | None:
 
 
 _DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
-_PAIRS = [a + b for a in _DIGITS for b in _DIGITS]  # two digits a step: a feed page has 2,000
+PAIRS = [a + b for a in _DIGITS for b in _DIGITS]  # two digits a step: a feed page has 2,000
 
 
 def base36(n: int) -> str:
@@ -118,8 +118,8 @@ def base36(n: int) -> str:
     parts = []
     while n >= 1296:
         n, r = divmod(n, 1296)
-        parts.append(_PAIRS[r])
-    parts.append(_PAIRS[n] if n >= 36 else _DIGITS[n])
+        parts.append(PAIRS[r])
+    parts.append(PAIRS[n] if n >= 36 else _DIGITS[n])
     return "".join(reversed(parts))
 
 

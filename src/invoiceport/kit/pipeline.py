@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Awaitable, Callable, Coroutine, Hashable
+from dataclasses import replace
 from typing import Annotated, Any, TypeVar, get_args, get_origin, get_type_hints
 
 from fastapi import Depends, Request
@@ -36,7 +37,7 @@ from invoiceport.pdf import Letterhead
 from invoiceport.platform.clock import now
 from invoiceport.platform.context import context
 from invoiceport.platform.web import ApiError, reject_nul
-from invoiceport.reads.repository import Kind
+from invoiceport.reads.repository.credentials import Kind
 from invoiceport.reads.rows import Stamp, Views
 from invoiceport.reads.service import Access, Presented, access
 
@@ -64,7 +65,7 @@ Fetched = Annotated[Found, Depends(fetched)]
 def _presented(request: Request, dialect: Dialect) -> Presented:
     credential = dialect.credential
     if isinstance(credential, KeyAndBearer):
-        return _key_and_token(request, credential)[0]
+        return _key_and_token(request, credential)
     if isinstance(credential, ApiKey):
         key = request.headers.get(credential.header, "").strip()
         if not key:
@@ -93,7 +94,7 @@ def _token(request: Request) -> str:
         raise ApiError(exc.status_code, exc.message, headers=exc.headers) from None
 
 
-def _key_and_token(request: Request, credential: KeyAndBearer) -> tuple[Presented, Presented]:
+def _key_and_token(request: Request, credential: KeyAndBearer) -> Presented:
     """Both credentials, or a 401 naming what is missing (the key's refusal first)."""
     key = request.headers.get(credential.key.header, "").strip()
     has_token = bool(request.headers.get("authorization", "").strip())
@@ -105,18 +106,7 @@ def _key_and_token(request: Request, credential: KeyAndBearer) -> tuple[Presente
         raise ApiError(401, message, missing.errors, missing.headers)
     if not has_token:
         raise ApiError(401, credential.without_bearer, headers=credential.key.missing.headers)
-    return Presented("api_key", key), Presented("bearer", _token(request))
-
-
-async def _second(request: Request, credential: KeyAndBearer, principal: Principal) -> Principal:
-    """The token of a key-and-token credential: an active one of the key's partner."""
-    ctx = context(request)
-    token = _key_and_token(request, credential)[1]
-    seconds = ctx.settings.db_timeout_seconds
-    found = await access(ctx.engine, token, now(request), seconds=seconds)
-    if found.principal is None or found.principal.partner_id != principal.partner_id:
-        raise _auth(unknown_token())
-    return found.principal
+    return Presented("key_and_bearer", key, _token(request))
 
 
 def _auth(exc: AuthError) -> ApiError:
@@ -131,6 +121,21 @@ def _check_scope(bearer: Bearer, principal: Principal) -> None:
         check_scope(principal, bearer.scope)
     except AuthError as exc:
         raise _auth(exc) from None
+
+
+def _key_and_token_checked(credential: KeyAndBearer, read: Principal) -> Principal:
+    """The key's partner, once the token read beside the key (its scopes and client; none when
+    it is not an active token of the key's partner) is found good: the partner as the key
+    alone gives it, as routes and rate limits have always seen a key-and-token caller."""
+    if read.client_id is None:
+        raise _auth(unknown_token())
+    _check_scope(credential.bearer, read)
+    return Principal.model_construct(
+        partner_id=read.partner_id,
+        customer_numbers=read.customer_numbers,
+        scopes=frozenset(),
+        client_id=None,
+    )
 
 
 def _refused(dialect: Dialect) -> ApiError:
@@ -163,16 +168,17 @@ async def _access(request: Request, dialect: Dialect, read: Read | None) -> tupl
             found = await access(
                 ctx.engine, presented, when, lookup, account=account, seconds=seconds
             )
-    if found.principal is None:
+    principal = found.principal
+    if principal is None:
         raise _refused(dialect)
     credential = dialect.credential
     if isinstance(credential, KeyAndBearer):
-        _check_scope(credential.bearer, await _second(request, credential, found.principal))
+        found = replace(found, principal=_key_and_token_checked(credential, principal))
     elif isinstance(credential, Bearer):
-        _check_scope(credential, found.principal)
-    elif isinstance(credential, KeyOrBearer) and found.principal.client_id is not None:
+        _check_scope(credential, principal)
+    elif isinstance(credential, KeyOrBearer) and principal.client_id is not None:
         # a token must carry the scope; an API key (no OAuth client) has every scope
-        _check_scope(Bearer(credential.scope), found.principal)
+        _check_scope(Bearer(credential.scope), principal)
     stamp = found.unchanged
     if found.invoice is not None:
         stamp = (found.invoice.version, found.invoice.updated_at)

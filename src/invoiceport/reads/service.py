@@ -29,6 +29,7 @@ from invoiceport.partners.service import plausible_secret
 from invoiceport.platform.db import read_connection
 from invoiceport.reads import repository
 from invoiceport.reads.repository import listings, slices
+from invoiceport.reads.repository.credentials import Kind
 from invoiceport.reads.rows import Stamp, Views, stored_row, viewed
 
 
@@ -36,8 +37,10 @@ from invoiceport.reads.rows import Stamp, Views, stored_row, viewed
 class Presented:
     """A credential as the client sent it."""
 
-    kind: repository.Kind
+    kind: Kind
     secret: str
+    token: str = ""
+    """`key_and_bearer`: the token beside the key (`secret`); only its digest is queried."""
 
     def plausible(self) -> bool:
         """Credentials are short printable text; anything else cannot match (and PostgreSQL
@@ -175,6 +178,8 @@ def _params(presented: Presented, now: datetime, account: str | None) -> dict[st
     params: dict[str, Any] = {"secret_hash": credentials.digest(presented.secret)}
     if presented.kind != "api_key":
         params["now"] = now
+    if presented.kind == "key_and_bearer":
+        params["token_hash"] = credentials.digest(presented.token)
     if account is not None:
         params["grant_account"] = account
     return params

@@ -64,7 +64,7 @@ SAMPLE = "20-12345-11"
 
 
 def all_cases() -> list[Case]:
-    from tests.replay.cases import abcsupply, ingram, native, scansource
+    from tests.replay.cases import abcsupply, ingram, native, scansource, scsc
 
     return [
         *native.operations(),
@@ -74,4 +74,5 @@ def all_cases() -> list[Case]:
         *abcsupply.webhooks(),
         *native.oauth(),
         *native.admin(),
+        *scsc.cases(),
     ]

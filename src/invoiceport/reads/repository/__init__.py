@@ -31,11 +31,9 @@ from sqlalchemy import (
     or_,
     select,
     true,
-    union_all,
 )
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from invoiceport.accounts.tables import web_sessions, web_users
 from invoiceport.invoices.repository import (
     STORED_COLUMNS,
     InvoiceQuery,
@@ -48,66 +46,12 @@ from invoiceport.invoices.repository import (
     stored_count,
 )
 from invoiceport.invoices.tables import invoice_counts, invoices
-from invoiceport.partners.tables import api_keys, oauth_clients, oauth_tokens, partner_customers
+from invoiceport.partners.tables import partner_customers
 from invoiceport.platform.db import UTCDateTime, fetch
 from invoiceport.platform.lru import LRU
+from invoiceport.reads.repository.credentials import Kind, credential
 
-Kind = Literal["api_key", "bearer", "key_or_bearer", "session"]
-"""`key_or_bearer`: an API key or an OAuth token, whichever has the digest (the native API);
-`session`: a portal user's live session (accounts/)."""
 Match = Literal["key", "number", "number_of_account"]
-
-
-def credential(kind: Kind) -> Subquery:
-    """The active credential with the digest `:secret_hash` (at most one row): an unrevoked API
-    key, or an unexpired token (at `:now`) of an unrevoked client."""
-    secret = bindparam("secret_hash", type_=String)
-    key = select(
-        api_keys.c.partner_id,
-        api_keys.c.key_hash.label("secret_hash"),
-        null().label("scopes"),
-        null().label("client_id"),
-    ).where(api_keys.c.key_hash == secret, api_keys.c.revoked_at.is_(None))
-    query: Any
-    if kind == "api_key":
-        query = key
-    elif kind == "session":  # a portal user's live session (accounts/): the user's partner
-        query = (
-            select(
-                web_users.c.partner_id,
-                web_sessions.c.token_hash.label("secret_hash"),
-                null().label("scopes"),
-                null().label("client_id"),
-            )
-            .join(web_users, web_users.c.id == web_sessions.c.user_id)
-            .where(
-                web_sessions.c.token_hash == secret,
-                web_sessions.c.revoked_at.is_(None),
-                web_sessions.c.expires_at > bindparam("now", type_=UTCDateTime),
-                web_users.c.role == "portal",
-                web_users.c.disabled_at.is_(None),
-                web_users.c.partner_id.is_not(None),
-            )
-        )
-    else:
-        query = (
-            select(
-                oauth_tokens.c.partner_id,
-                oauth_tokens.c.token_hash.label("secret_hash"),
-                oauth_tokens.c.scopes,
-                oauth_clients.c.client_id,
-            )
-            .join(oauth_clients, oauth_clients.c.id == oauth_tokens.c.client_row_id)
-            .where(
-                oauth_tokens.c.token_hash == secret,
-                oauth_tokens.c.expires_at > bindparam("now", type_=UTCDateTime),
-                oauth_clients.c.revoked_at.is_(None),
-            )
-        )
-        if kind == "key_or_bearer":
-            query = union_all(key, query)
-    subquery: Subquery = query.subquery("credential")
-    return subquery
 
 
 def _credential_columns(cred: Subquery, grant: bool) -> tuple[ColumnElement[Any], ...]:

@@ -29,15 +29,14 @@ from invoiceport.platform.db import read_connection
 from invoiceport.platform.lru import LRU
 from invoiceport.reads.repository import (
     _ONE_OFF,
-    Kind,
     _all_granted,
     _credential_columns,
     _placeholders,
     _total,
     bound,
-    credential,
     rows,
 )
+from invoiceport.reads.repository.credentials import Kind, credential
 
 LISTED_COLUMNS = (
     "customer_number",

@@ -99,8 +99,21 @@ def _number(request: Request, name: str, default: int, high: int) -> int:
         raise field_error(name, raw, exc.message) from None
 
 
+_PARSED = "invoiceport.v6_search"
+"""Where `parse` keeps its answer in the request's scope: the read plan parses, the route reads
+the same answer."""
+
+
 def parse(request: Request, environment: str) -> tuple[str, PageOf]:
-    """The customer and the page asked for, or a 400 naming the parameter."""
+    """The customer and the page asked for, or a 400 naming the parameter (parsed once a
+    request)."""
+    parsed: tuple[str, PageOf] | None = request.scope.get(_PARSED)
+    if parsed is None:
+        parsed = request.scope[_PARSED] = _parse(request, environment)
+    return parsed
+
+
+def _parse(request: Request, environment: str) -> tuple[str, PageOf]:
     asker = caller(request)
     texts: dict[str, Any] = {}
     for name, field in TEXT_FILTERS.items():

@@ -162,3 +162,17 @@ async def test_a_page_of_cached_items_answers_the_same_and_never_stale(
     after = (await client.get(URL, params=params, headers=partner.key_auth())).json()["items"]
     assert after[0]["po_number"] == "PO-CHANGED" and after[0]["version"] == newest["version"] + 1
     assert after[1:] == first.json()["items"][1:]
+
+
+async def test_a_named_customer_pages_as_the_partners_own(
+    client: httpx.AsyncClient, partner: Partner
+) -> None:
+    """A query naming its customer is read with the credential in one statement; one naming
+    none reads the partner's grants first: the same invoices in the same order."""
+    named = await _all(client, partner, customer_number="C100", limit="7")
+    own = await _all(client, partner, limit="7")
+    assert named == [number for number in own if number != "B-1"] and len(named) == 30
+    unknown = await client.get(
+        URL, params={"customer_number": "C100"}, headers={"Authorization": "Bearer nope"}
+    )
+    assert unknown.status_code == 401

@@ -1,5 +1,5 @@
-"""Rows of the read path as stored invoices: a page's items whose views the reader holds, and
-every match of a query streamed in batches."""
+"""Rows of the read path as stored invoices: a page's items whose views the reader holds, pages
+past the first, and every match of a query streamed in batches."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from invoiceport.invoices import repository as invoice_repository
 from invoiceport.invoices.queries import InvoiceQuery
 from invoiceport.invoices.schemas import StoredInvoice
 from invoiceport.partners.schemas import Principal
@@ -75,3 +76,44 @@ async def stream_after(
         if len(items) < batch:
             return
         after = items[-1].id
+
+
+async def far_page(
+    engine: AsyncEngine,
+    query: InvoiceQuery,
+    page: int,
+    page_size: int,
+    total: int,
+    *,
+    by_order_date: bool,
+    oldest_first: bool,
+) -> list[StoredInvoice]:
+    """A page past the first: one read from the nearer end (skipping rows costs in proportion
+    to their number, so the last page is as cheap as the first). Only called once the partner
+    is known to be granted the query's accounts (the total is 0 otherwise)."""
+    offset = (page - 1) * page_size
+    if offset >= total:
+        return []
+    wanted = min(page_size, total - offset)
+    from_end = total - offset - wanted
+    reverse = oldest_first
+    async with read_connection(engine) as conn:
+        if from_end < offset:
+            items = await invoice_repository.search(
+                conn,
+                query,
+                offset=from_end,
+                limit=wanted,
+                by_order_date=by_order_date,
+                oldest_first=not reverse,
+            )
+            items.reverse()
+            return items
+        return await invoice_repository.search(
+            conn,
+            query,
+            offset=offset,
+            limit=wanted,
+            by_order_date=by_order_date,
+            oldest_first=reverse,
+        )

@@ -18,7 +18,6 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from invoiceport.invoices import repository as invoice_repository
 from invoiceport.invoices.keys import can_be_key
 from invoiceport.invoices.queries import InvoiceQuery, Page, Slice
 from invoiceport.invoices.schemas import StoredInvoice
@@ -30,7 +29,7 @@ from invoiceport.platform.db import read_connection
 from invoiceport.reads import repository
 from invoiceport.reads.repository import listings, slices
 from invoiceport.reads.repository.credentials import Kind
-from invoiceport.reads.rows import Stamp, Views, stored_row, viewed
+from invoiceport.reads.rows import Stamp, Views, far_page, stored_row, viewed
 
 
 @dataclass(frozen=True, slots=True)
@@ -276,7 +275,15 @@ async def _page(
     total = int(rows[0]["total"])
     rendered: dict[int, bytes] = {}
     if not first:
-        items = await _far_page(engine, lookup, total)
+        items = await far_page(
+            engine,
+            lookup.query,
+            lookup.page,
+            lookup.page_size,
+            total,
+            by_order_date=lookup.by_order_date,
+            oldest_first=lookup.oldest_first,
+        )
     elif views is None:
         items = [stored_row(row) for row in rows if row["id"] is not None]
     else:
@@ -284,38 +291,6 @@ async def _page(
             engine, [row for row in rows if row["id"] is not None], views, seconds
         )
     return Access(principal, page=Page(total, lookup.page, lookup.page_size, items, rendered))
-
-
-async def _far_page(engine: AsyncEngine, lookup: PageOf, total: int) -> list[StoredInvoice]:
-    """A page past the first: one read from the nearer end (skipping rows costs in proportion
-    to their number, so the last page is as cheap as the first). Only called once the partner
-    is known to be granted the query's accounts (the total is 0 otherwise)."""
-    offset = (lookup.page - 1) * lookup.page_size
-    if offset >= total:
-        return []
-    wanted = min(lookup.page_size, total - offset)
-    from_end = total - offset - wanted
-    reverse = lookup.oldest_first
-    async with read_connection(engine) as conn:
-        if from_end < offset:
-            items = await invoice_repository.search(
-                conn,
-                lookup.query,
-                offset=from_end,
-                limit=wanted,
-                by_order_date=lookup.by_order_date,
-                oldest_first=not reverse,
-            )
-            items.reverse()
-            return items
-        return await invoice_repository.search(
-            conn,
-            lookup.query,
-            offset=offset,
-            limit=wanted,
-            by_order_date=lookup.by_order_date,
-            oldest_first=reverse,
-        )
 
 
 async def _after(
@@ -327,34 +302,58 @@ async def _after(
     seconds: float,
     views: Views | None,
 ) -> Access:
-    """The credential (and its grant of `account`) first, then the invoices: only when every
+    """The credential (and its grant of `account`) and the invoices, in one statement when the
+    query names its accounts; else the credential first, then the invoices: only when every
     account the query names is granted. `views`: as for a first page (`_page`)."""
-    statement = repository.detail(presented.kind, None, False, account is not None)
+    query = lookup.query
+    named = (*query.customer_numbers, *query.bill_to_accounts)
+    params = _params(presented, now, account)
+    grant = account is not None
+    documents = views is None
+    built = slices.with_credential(
+        presented.kind, query, lookup.after, lookup.limit + 1, grant=grant, documents=documents
+    )
+    if built is not None and not lookup.total:
+        rows = await repository.rows(engine, built[0], {**params, **built[1]}, seconds)
+        principal = _principal(presented, rows[0] if rows else None, account)
+        if principal is None or not all(principal.may_see(name) for name in named):
+            return Access(principal)
+        rows = [row for row in rows if row["id"] is not None]
+        return Access(principal, slice=await _slice(engine, rows, lookup.limit, views, seconds))
+    statement = repository.detail(presented.kind, None, False, grant)
     rows = await repository.rows(engine, statement, _params(presented, now, account), seconds)
     principal = _principal(presented, rows[0] if rows else None, account)
     if principal is None:
         return Access(None)
-    query = lookup.query
-    named = (*query.customer_numbers, *query.bill_to_accounts)
     if not all(principal.may_see(name) for name in named):
         return Access(principal)
     if not named:  # the partner's own: every account it is granted
         query = replace(query, granted_to=principal.partner_id)
-    built = slices.after(query, lookup.after, lookup.limit + 1, documents=views is None)
-    total = None
-    rendered: dict[int, bytes] = {}
-    if built is not None and not lookup.total:  # one statement, on the driver
-        rows = await repository.rows(engine, *built, seconds)
-        if views is None:
-            items = [stored_row(row) for row in rows]
-        else:
-            items, rendered = await viewed(engine, rows, views, seconds)
-    else:
-        async with read_connection(engine) as conn:
-            items = await slices.rows_after(conn, query, lookup.after, lookup.limit + 1)
-            total = await repository.total(conn, query) if lookup.total else None
+    after = slices.after(query, lookup.after, lookup.limit + 1, documents=documents)
+    if after is not None and not lookup.total:  # one statement, on the driver
+        rows = await repository.rows(engine, *after, seconds)
+        return Access(principal, slice=await _slice(engine, rows, lookup.limit, views, seconds))
+    async with read_connection(engine) as conn:
+        items = await slices.rows_after(conn, query, lookup.after, lookup.limit + 1)
+        total = await repository.total(conn, query) if lookup.total else None
     more = len(items) > lookup.limit
-    return Access(principal, slice=Slice(items[: lookup.limit], more, total, rendered))
+    return Access(principal, slice=Slice(items[: lookup.limit], more, total))
+
+
+async def _slice(
+    engine: AsyncEngine,
+    rows: list[Mapping[str, Any]],
+    limit: int,
+    views: Views | None,
+    seconds: float,
+) -> Slice:
+    """A slice of rows read `limit` + 1 at a time (the last tells there are more)."""
+    rendered: dict[int, bytes] = {}
+    if views is None:
+        items = [stored_row(row) for row in rows]
+    else:
+        items, rendered = await viewed(engine, rows, views, seconds)
+    return Slice(items[:limit], len(items) > limit, None, rendered)
 
 
 async def _list(

@@ -12,14 +12,21 @@ customer whose invoices are all old), that walk reads the table: 15 s for a firs
 from collections.abc import Hashable
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, bindparam, null, select
+from sqlalchemy import ColumnElement, Select, bindparam, null, select, true
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from invoiceport.invoices.repository import STORED_COLUMNS, InvoiceQuery, filtered, stored
 from invoiceport.invoices.schemas import StoredInvoice
 from invoiceport.invoices.tables import invoices
 from invoiceport.platform.lru import LRU
-from invoiceport.reads.repository import _ONE_OFF, _placeholders, bound
+from invoiceport.reads.repository import (
+    _ONE_OFF,
+    _all_granted,
+    _credential_columns,
+    _placeholders,
+    bound,
+)
+from invoiceport.reads.repository.credentials import Kind, credential
 
 _SLICES: LRU[Hashable, Select[Any]] = LRU(256)
 """Slice statements by shape: a few per route in practice, bounded whatever clients send."""
@@ -75,3 +82,39 @@ async def rows_after(
     """Up to `limit` matches newest first by id, those below `after` when given: a statement
     built for the request (a query with a filter whose SQL holds its value)."""
     return [stored(row) for row in await conn.execute(by_id(query, after, limit))]
+
+
+_WITH_CREDENTIAL: LRU[Hashable, Select[Any]] = LRU(256)
+
+
+def with_credential(
+    kind: Kind, query: InvoiceQuery, after: int | None, limit: int, *, grant: bool, documents: bool
+) -> tuple[Select[Any], dict[str, Any]] | None:
+    """`after`'s slice and the credential (`reads.repository.page`'s columns) in one statement,
+    nothing of the slice read unless every account the query names is granted; None when the
+    query names no account (the partner's own: known once the credential is) or has a filter
+    whose SQL holds its value."""
+    accounts = (*query.customer_numbers, *query.bill_to_accounts)
+    if not accounts or any(getattr(query, name) is not None for name in _ONE_OFF):
+        return None
+    shape, values = bound(query)
+    key = (kind, shape, after is not None, limit, grant, documents)
+    statement = _WITH_CREDENTIAL.get(key)
+    if statement is None:
+        placeholders = _placeholders(query)
+        cred = credential(kind)
+        guard = _all_granted(kind, (*placeholders.customer_numbers, *placeholders.bill_to_accounts))
+        below: ColumnElement[Any] | None = None if after is None else bindparam("after_id")
+        found = by_id(placeholders, below, limit, documents).where(guard).subquery("found")
+        statement = (
+            select(
+                *_credential_columns(cred, grant),
+                *(found.c[column.name] for column in STORED_COLUMNS),
+            )
+            .select_from(cred.outerjoin(found, true()))
+            .order_by(found.c.id.desc())
+        )
+        _WITH_CREDENTIAL.put(key, statement)
+    if after is not None:
+        values["after_id"] = after
+    return statement, values

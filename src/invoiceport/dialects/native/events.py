@@ -160,7 +160,7 @@ def _items(rows: list[feed.FeedRow]) -> list[str]:
                 high36 = base36(high)
             id36 = high36 + PAIRS[event_id % 1296]
         else:
-            id36 = base36(event_id)
+            id36 = PAIRS[event_id] if event_id >= 36 else base36(event_id)
         number = row.invoice_number
         kind = _TYPES.get(row.event_type) or _json(row.event_type)
         items.append(

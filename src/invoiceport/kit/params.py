@@ -5,7 +5,11 @@ in the dialect's own error shape (the pipeline renders the `ApiError`)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
+from typing import Any, TypeVar
+
+from starlette.requests import Request
 
 from invoiceport.invoices.keys import CONTROL_CHARS, MAX_KEY, MAX_TEXT, can_be_key, can_be_stored
 from invoiceport.platform.web import ApiError
@@ -17,9 +21,23 @@ __all__ = [
     "can_be_key",
     "can_be_stored",
     "iso_date",
+    "once",
     "shown",
     "whole_number",
 ]
+
+T = TypeVar("T")
+
+
+def once(request: Request, key: str, parse: Callable[[Request, Any], T], arg: Any) -> T:
+    """`parse(request, arg)`, run once a request: a route's read plan and the route itself both
+    parse its parameters, and share the answer (kept in the request's scope under `key`). A
+    refusal is not kept: the route raises it again, in its own order of checks."""
+    parsed: T | None = request.scope.get(key)
+    if parsed is None:
+        parsed = request.scope[key] = parse(request, arg)
+    return parsed
+
 
 _DIGITS = re.compile(r"[0-9]{1,12}")
 _SIGNED_DIGITS = re.compile(r"\+?[0-9]{1,12}")

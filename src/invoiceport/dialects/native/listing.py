@@ -31,6 +31,7 @@ from invoiceport.dialects.native.http import (
 )
 from invoiceport.dialects.native.params import Listing, encode_cursor, parse_listing
 from invoiceport.kit import Caller, Fetched, Read, reads, render_cache
+from invoiceport.kit.params import once
 from invoiceport.partners.schemas import Principal
 from invoiceport.platform.context import context
 from invoiceport.platform.web import ApiError
@@ -61,11 +62,16 @@ CSV_COLUMNS = (
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
 
+def _listing(request: Request) -> Listing:
+    """The list's parameters, parsed once a request (the read plan and the route share them)."""
+    return once(request, "invoiceport.native_listing", parse_listing, environment_of(request))
+
+
 def list_read(request: Request) -> Read | None:
     """The page asked for, read with the credential; nothing when a parameter is bad (the route
     answers 400) or when CSV is asked for (streamed by the route)."""
     try:
-        listing = parse_listing(request, environment_of(request))
+        listing = _listing(request)
     except ApiError:
         return None
     if "csv" in request.headers.get("accept", ""):
@@ -121,7 +127,7 @@ def _forbidden(customer: str) -> Problem:
 
 async def invoices(request: Request, principal: Caller, found: Fetched) -> Response:
     """The partner's invoices (every granted customer's, or `customer_number`'s), filtered."""
-    listing = parse_listing(request, environment_of(request))
+    listing = _listing(request)
     media_type = negotiate(request, LIST_OFFERS)
     customer = listing.customer_number
     if customer is not None and not principal.may_see(customer):

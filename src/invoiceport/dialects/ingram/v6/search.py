@@ -27,7 +27,7 @@ from invoiceport.dialects.ingram.v6.routes import check_window, cutoff
 from invoiceport.invoices.queries import InvoiceQuery
 from invoiceport.invoices.schemas import StoredInvoice
 from invoiceport.kit import Caller, Fetched, Found, Read, reads, render_cache, route_class
-from invoiceport.kit.params import MAX_KEY, iso_date, whole_number
+from invoiceport.kit.params import MAX_KEY, iso_date, once, whole_number
 from invoiceport.platform.web import ApiError, dump_json
 from invoiceport.reads.service import PageOf
 
@@ -99,18 +99,10 @@ def _number(request: Request, name: str, default: int, high: int) -> int:
         raise field_error(name, raw, exc.message) from None
 
 
-_PARSED = "invoiceport.v6_search"
-"""Where `parse` keeps its answer in the request's scope: the read plan parses, the route reads
-the same answer."""
-
-
 def parse(request: Request, environment: str) -> tuple[str, PageOf]:
     """The customer and the page asked for, or a 400 naming the parameter (parsed once a
-    request)."""
-    parsed: tuple[str, PageOf] | None = request.scope.get(_PARSED)
-    if parsed is None:
-        parsed = request.scope[_PARSED] = _parse(request, environment)
-    return parsed
+    request: the read plan and the route share it)."""
+    return once(request, "invoiceport.v6_search", _parse, environment)
 
 
 def _parse(request: Request, environment: str) -> tuple[str, PageOf]:

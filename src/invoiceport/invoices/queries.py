@@ -9,14 +9,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from invoiceport.invoices import repository
 from invoiceport.invoices.repository import InvoiceQuery
 from invoiceport.invoices.schemas import StoredInvoice
 from invoiceport.platform.db import read_connection
 
-__all__ = ["InvoiceQuery", "Page", "Slice", "find_by_number", "get_invoice", "search"]
+__all__ = ["InvoiceQuery", "Page", "Slice", "find_by_number", "get_invoice", "page_items", "search"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,32 +60,53 @@ async def search(
     costs in proportion to their number, so the last page is as cheap as the first."""
     if page < 1 or page_size < 1:
         raise ValueError("page and page_size count from 1")
-    offset = (page - 1) * page_size
     async with read_connection(engine) as conn:
         # The stored count when the query is one customer or one bill-to account alone (one row,
         # kept exact by every write), else counted.
         total = await repository.stored_count(conn, query)
         if total is None:
             total = await repository.count(conn, query)
-        items: list[StoredInvoice] = []
-        if offset < total:
-            wanted = min(page_size, total - offset)
-            from_end = total - offset - wanted
-            if from_end < offset:
-                items = await repository.search(
-                    conn,
-                    query,
-                    offset=from_end,
-                    limit=wanted,
-                    by_order_date=by_order_date,
-                    oldest_first=True,
-                )
-                items.reverse()
-            else:
-                items = await repository.search(
-                    conn, query, offset=offset, limit=wanted, by_order_date=by_order_date
-                )
+        items = await page_items(conn, query, page, page_size, total, by_order_date=by_order_date)
     return Page(total, page, page_size, items)
+
+
+async def page_items(
+    conn: AsyncConnection,
+    query: InvoiceQuery,
+    page: int,
+    page_size: int,
+    total: int,
+    *,
+    by_order_date: bool = False,
+    oldest_first: bool = False,
+) -> list[StoredInvoice]:
+    """Page `page` (counted from 1) of `total` matches, in `search`'s order: a page past the
+    middle is read from the far end and reversed, since skipping rows costs in proportion to
+    their number (the last page is as cheap as the first)."""
+    offset = (page - 1) * page_size
+    if offset >= total:
+        return []
+    wanted = min(page_size, total - offset)
+    from_end = total - offset - wanted
+    if from_end >= offset:
+        return await repository.search(
+            conn,
+            query,
+            offset=offset,
+            limit=wanted,
+            by_order_date=by_order_date,
+            oldest_first=oldest_first,
+        )
+    items = await repository.search(
+        conn,
+        query,
+        offset=from_end,
+        limit=wanted,
+        by_order_date=by_order_date,
+        oldest_first=not oldest_first,
+    )
+    items.reverse()
+    return items
 
 
 async def get_invoice(

@@ -103,9 +103,9 @@ class Found:
         prefix: tuple[Hashable, ...],
         view: Callable[[StoredInvoice], bytes],
     ) -> list[orjson.Fragment]:
-        """The JSON view of each item of the page or slice (which must have been read), made
-        once per stored version under `prefix` and the item's id; `prefix` must be the read's
-        `items` when it declared one."""
+        """The JSON view of each item of the page or slice read, made once per stored version
+        under `prefix` and the item's id; `prefix` must be the read's `items` when it declared
+        one."""
         return [orjson.Fragment(body) for body in self.views(cache, prefix, view)]
 
     def views(
@@ -114,9 +114,10 @@ class Found:
         prefix: tuple[Hashable, ...],
         view: Callable[[StoredInvoice], bytes],
     ) -> list[bytes]:
-        """`fragments`, as bytes."""
+        """`fragments`, as bytes; none when no page was read (a search nothing can match)."""
         read = self.page if self.page is not None else self.slice
-        assert read is not None, "views() of a page that was not read"
+        if read is None:
+            return []
         held = read.rendered
         if held and (self._read is None or self._read.items != prefix):
             raise RuntimeError(f"the page was read for the views {self._read}, not {prefix}")

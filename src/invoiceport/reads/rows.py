@@ -10,8 +10,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from invoiceport.invoices import repository as invoice_repository
-from invoiceport.invoices.queries import InvoiceQuery
+from invoiceport.invoices.queries import InvoiceQuery, page_items
 from invoiceport.invoices.schemas import StoredInvoice
 from invoiceport.partners.schemas import Principal
 from invoiceport.platform.db import read_connection
@@ -91,29 +90,13 @@ async def far_page(
     """A page past the first: one read from the nearer end (skipping rows costs in proportion
     to their number, so the last page is as cheap as the first). Only called once the partner
     is known to be granted the query's accounts (the total is 0 otherwise)."""
-    offset = (page - 1) * page_size
-    if offset >= total:
-        return []
-    wanted = min(page_size, total - offset)
-    from_end = total - offset - wanted
-    reverse = oldest_first
     async with read_connection(engine) as conn:
-        if from_end < offset:
-            items = await invoice_repository.search(
-                conn,
-                query,
-                offset=from_end,
-                limit=wanted,
-                by_order_date=by_order_date,
-                oldest_first=not reverse,
-            )
-            items.reverse()
-            return items
-        return await invoice_repository.search(
+        return await page_items(
             conn,
             query,
-            offset=offset,
-            limit=wanted,
+            page,
+            page_size,
+            total,
             by_order_date=by_order_date,
-            oldest_first=reverse,
+            oldest_first=oldest_first,
         )

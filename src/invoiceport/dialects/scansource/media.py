@@ -7,6 +7,7 @@ zero wins, ties going to the route's own order (JSON first). No `Accept` header 
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 
 from invoiceport.platform.web import ApiError
@@ -95,3 +96,18 @@ def negotiate(header: str | None, offered: tuple[str, ...]) -> str:
             f"cannot send any media type the Accept header allows; available: {', '.join(offered)}",
         )
     return chosen
+
+
+ItemKey = tuple[Hashable, ...]
+"""The render-cache prefix of a page's item views (`kit.Read.items`)."""
+
+
+def json_items(accept: str | None, prefix_of: Callable[[], ItemKey]) -> ItemKey | None:
+    """The prefix of a summary or list page's item views when its answer is JSON; None for XML
+    (its items are rendered from their documents), or when `Accept` or a parameter is refused
+    (the route answers that, in its own order of checks)."""
+    try:
+        chosen = negotiate(accept, DATA_TYPES)
+        return None if chosen in (XML, TEXT_XML) else prefix_of()
+    except ApiError:
+        return None

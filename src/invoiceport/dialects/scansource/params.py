@@ -8,14 +8,18 @@ no stored invoice can have (control characters, over 255 characters) matches not
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
 from starlette.datastructures import QueryParams
 
+from invoiceport.dialects.scansource import media
 from invoiceport.invoices.queries import InvoiceQuery
+from invoiceport.kit import Read
 from invoiceport.kit.params import can_be_key, can_be_stored, iso_date, whole_number
-from invoiceport.platform.web import parse_bool
+from invoiceport.platform.web import ApiError, parse_bool
+from invoiceport.reads.service import PageOf
 
 ENVIRONMENT = "production"
 """The ScanSource dialect serves production data only; sandbox invoices are not visible here."""
@@ -74,3 +78,22 @@ def parse_search(params: QueryParams, customer_number: str, max_page_size: int) 
 def exclude_serial_tracking(params: QueryParams) -> bool:
     value = params.get("excludeSerialTracking")
     return parse_bool("excludeSerialTracking", None if value == "" else value, False)
+
+
+def page_read(
+    customer: str,
+    search: Callable[[], Search],
+    accept: str | None,
+    prefix_of: Callable[[], media.ItemKey],
+) -> Read:
+    """What a summary or list route (either generation) reads with the credential: the page
+    of `search()`, its JSON items' views under `prefix_of()` (`media.json_items`); nothing but
+    the grant when a parameter is bad (the route answers 400) or no stored invoice can match."""
+    try:
+        found = search()
+    except ApiError:
+        return Read(account=customer)
+    if found.impossible or not can_be_key(customer):
+        return Read(account=customer)
+    page = PageOf(found.query, found.page, found.page_size)
+    return Read(page, account=customer, items=media.json_items(accept, prefix_of))

@@ -11,7 +11,6 @@ from collections.abc import Callable, Hashable
 from functools import partial
 from typing import Annotated
 
-import orjson
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import Response
 
@@ -34,15 +33,14 @@ from invoiceport.partners.schemas import Principal
 from invoiceport.pdf.http import stored_invoice_pdf
 from invoiceport.platform.context import context
 from invoiceport.platform.web import ApiError
-from invoiceport.reads.service import ByKey, PageOf
+from invoiceport.reads.service import ByKey
 
 router = APIRouter(prefix="/api/invoice", include_in_schema=False, route_class=route_class(DIALECT))
 
 CustomerNumber = Annotated[str, Path(alias="customerNumber")]
 InvoiceNumber = Annotated[str, Path(alias="invoiceNumber")]
 Pairs = list[tuple[StoredInvoice, CanonicalInvoice]]
-ItemKey = tuple[Hashable, ...]
-"""The render-cache prefix of a page's item views (`Read.items`)."""
+ItemKey = media.ItemKey
 
 
 def require_customer(principal: Principal, customer_number: str) -> None:
@@ -72,26 +70,12 @@ def _page_read(prefix_of: Callable[[Request], ItemKey]) -> Callable[[Request], R
     invoice can match."""
 
     def plan(request: Request) -> Read:
-        customer_number = request.path_params["customerNumber"]
-        try:
-            search = _parse(request, customer_number)
-        except ApiError:
-            return Read(account=customer_number)
-        if search.impossible or not can_be_key(customer_number):
-            return Read(account=customer_number)
-        page = PageOf(search.query, search.page, search.page_size)
-        return Read(page, account=customer_number, items=_json_items(request, prefix_of))
+        customer = request.path_params["customerNumber"]
+        accept = request.headers.get("accept")
+        search = partial(_parse, request, customer)
+        return params.page_read(customer, search, accept, lambda: prefix_of(request))
 
     return plan
-
-
-def _json_items(request: Request, prefix_of: Callable[[Request], ItemKey]) -> ItemKey | None:
-    """The render-cache prefix of a JSON page's items; None for XML (read whole)."""
-    try:
-        chosen = media.negotiate(request.headers.get("accept"), media.DATA_TYPES)
-        return None if _is_xml(chosen) else prefix_of(request)
-    except ApiError:  # the route answers it, in its order
-        return None
 
 
 def _summary_items(_request: Request) -> ItemKey:
@@ -134,18 +118,9 @@ async def invoice_summary(
     headers = _paging_headers(search, total)
     if _is_xml(chosen):
         return _respond(xml.summary_xml(_pairs(items)), chosen, headers)
-    rendered = _fragments(request, found, _summary_items(request), _summary_json)
+    rendered = found.fragments(render_cache(request), _summary_items(request), _summary_json)
     body = views.summary_page(rendered, total, search.page, search.page_size)
     return _respond(views.dump_json(body), chosen, headers)
-
-
-def _fragments(
-    request: Request, found: Found, prefix: ItemKey, view: Callable[[StoredInvoice], bytes]
-) -> list[orjson.Fragment]:
-    """Each item's JSON view; none when no page was read (an impossible search)."""
-    if found.page is None:
-        return []
-    return found.fragments(render_cache(request), prefix, view)
 
 
 def _summary_json(stored: StoredInvoice) -> bytes:
@@ -167,7 +142,7 @@ async def invoice_list(
     if _is_xml(chosen):
         return _respond(xml.list_xml(_pairs(items), serials=serials), chosen, headers)
     view = partial(_detail_json, serials=serials)
-    rendered = _fragments(request, found, _list_items(request), view)
+    rendered = found.fragments(render_cache(request), _list_items(request), view)
     body = views.list_page(rendered, total)
     return _respond(views.dump_json(body), chosen, headers)
 

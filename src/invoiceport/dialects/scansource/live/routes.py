@@ -13,7 +13,6 @@ from collections.abc import Callable, Hashable
 from functools import partial
 from typing import Any
 
-import orjson
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
@@ -27,7 +26,6 @@ from invoiceport.invoices.schemas import StoredInvoice
 from invoiceport.kit import (
     Caller,
     Fetched,
-    Found,
     Read,
     letterhead,
     reads,
@@ -39,7 +37,7 @@ from invoiceport.partners.schemas import Principal
 from invoiceport.pdf.http import stored_invoice_pdf
 from invoiceport.platform.context import context
 from invoiceport.platform.web import ApiError
-from invoiceport.reads.service import ByKey, PageOf
+from invoiceport.reads.service import ByKey
 
 router = APIRouter(prefix="/scsc/invoice/v1", tags=["invoices"], route_class=route_class(DIALECT))
 
@@ -62,8 +60,7 @@ def _search(request: Request, query: Any) -> seed_params.Search:
     return seed_params.parse_search(query, query.get("customerNumber", ""), limit)
 
 
-ItemKey = tuple[Hashable, ...]
-"""The render-cache prefix of a page's item views (`Read.items`)."""
+ItemKey = media.ItemKey
 
 
 def _page_read(prefix_of: Callable[[Any], ItemKey]) -> Callable[[Request], Read | None]:
@@ -76,26 +73,11 @@ def _page_read(prefix_of: Callable[[Any], ItemKey]) -> Callable[[Request], Read 
             customer = params.required(query, "customerNumber")
         except ApiError:
             return None
-        try:
-            search = _search(request, query)
-        except ApiError:
-            return Read(account=customer)
-        if search.impossible or not can_be_key(customer):
-            return Read(account=customer)
-        page = PageOf(search.query, search.page, search.page_size)
-        return Read(page, account=customer, items=_json_items(request, query, prefix_of))
+        accept = request.headers.get("accept")
+        search = partial(_search, request, query)
+        return seed_params.page_read(customer, search, accept, lambda: prefix_of(query))
 
     return plan
-
-
-def _json_items(
-    request: Request, query: Any, prefix_of: Callable[[Any], ItemKey]
-) -> ItemKey | None:
-    try:
-        chosen = media.negotiate(request.headers.get("accept"), media.DATA_TYPES)
-        return None if _is_xml(chosen) else prefix_of(query)
-    except ApiError:  # the route answers it, in its order
-        return None
 
 
 def _summary_items(_query: Any) -> ItemKey:
@@ -104,14 +86,6 @@ def _summary_items(_query: Any) -> ItemKey:
 
 def _list_items(query: Any) -> ItemKey:
     return (GENERATION, "list", _serials(query))
-
-
-def _fragments(
-    request: Request, found: Found, prefix: ItemKey, view: Callable[[StoredInvoice], bytes]
-) -> list[orjson.Fragment]:
-    if found.page is None:
-        return []
-    return found.fragments(render_cache(request), prefix, view)
 
 
 def _is_xml(chosen: str) -> bool:
@@ -147,7 +121,7 @@ async def invoice_summary(request: Request, principal: Caller, found: Fetched) -
         bodies = [views.summary(stored, stored.invoice()) for stored in items]
         body = xml.array("ArrayOfInvoiceSummary", "InvoiceSummary", bodies)
         return _respond(body, chosen, headers)
-    rendered = _fragments(request, found, _summary_items(None), _summary_json)
+    rendered = found.fragments(render_cache(request), _summary_items(None), _summary_json)
     return _respond(dump_json(rendered), chosen, headers)
 
 
@@ -168,7 +142,7 @@ async def invoice_list(request: Request, principal: Caller, found: Fetched) -> R
         bodies = [views.detail(s, s.invoice(), serials=serials) for s in items]
         return _respond(xml.array("ArrayOfInvoice", "Invoice", bodies), chosen, headers)
     view = partial(_detail_json, serials=serials)
-    rendered = _fragments(request, found, _list_items(query), view)
+    rendered = found.fragments(render_cache(request), _list_items(query), view)
     return _respond(dump_json(rendered), chosen, headers)
 
 

@@ -11,8 +11,6 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from datetime import datetime
 
-import orjson
-
 from invoiceport.invoices.schemas import StoredInvoice
 from invoiceport.platform.lru import LRU
 
@@ -65,16 +63,6 @@ class RenderCache:
                 body = self.render((*prefix, stored.id), stored, view)
             out.append(body)
         return out
-
-    def fragments(
-        self,
-        prefix: tuple[Hashable, ...],
-        items: Iterable[StoredInvoice],
-        view: Callable[[StoredInvoice], bytes],
-    ) -> list[orjson.Fragment]:
-        """The JSON `view` of each item (`views`), ready to be placed in the page's body by
-        orjson as they are."""
-        return [orjson.Fragment(body) for body in self.views(prefix, items, view)]
 
     def __len__(self) -> int:
         return len(self._items)

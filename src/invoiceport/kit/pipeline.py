@@ -17,7 +17,7 @@ from __future__ import annotations
 import inspect
 from collections.abc import Awaitable, Callable, Coroutine, Hashable
 from dataclasses import replace
-from typing import Annotated, Any, TypeVar, get_args, get_origin, get_type_hints
+from typing import Annotated, Any, get_args, get_origin, get_type_hints
 
 from fastapi import Depends, Request
 from fastapi.exceptions import RequestValidationError
@@ -42,7 +42,6 @@ from invoiceport.reads.rows import Stamp, Views
 from invoiceport.reads.service import Access, Presented, access
 
 Endpoint = Callable[..., Awaitable[Response]]
-E = TypeVar("E", bound=Endpoint)
 
 
 async def caller(request: Request) -> Principal:  # pragma: no cover - never called

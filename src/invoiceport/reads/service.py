@@ -261,7 +261,7 @@ async def _page(
         items=first,
         grant=account is not None,
         oldest_first=lookup.oldest_first,
-        documents=views is None,
+        documents=views is None or not first,  # a later page's reads no rows
     )
     params = _params(presented, now, account)
     if values is None:  # built for this query alone (repository.page)

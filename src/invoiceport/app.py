@@ -202,7 +202,10 @@ def _add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(TimeoutError)
     @app.exception_handler(DatabaseUnavailable)
     async def unavailable(request: Request, exc: Exception) -> Response:
-        log.warning("database unavailable: %s", type(exc).__name__)
+        # DatabaseUnavailable carries the name of what failed underneath (a timeout, a refused
+        # connection, a full server): an operator needs it, and it holds no statement or value.
+        cause = str(exc) if isinstance(exc, DatabaseUnavailable) else ""
+        log.warning("database unavailable: %s", cause or type(exc).__name__)
         return unavailable_response(request)
 
     @app.exception_handler(DBAPIError)

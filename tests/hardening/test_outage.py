@@ -317,3 +317,22 @@ async def test_redis_outage_on_a_live_server(
     finally:
         relay.close()
     print(f"\nRedis outage ({mode}, fail {failure}): shared counting again after {recovered:.2f} s")
+
+
+async def test_the_log_names_what_failed_underneath(caplog: pytest.LogCaptureFixture) -> None:
+    """An operator reading "database unavailable" needs the cause (refused, timed out, full),
+    not the name of the wrapper every cause arrives in."""
+    from tests.live import free_port
+
+    url = f"postgresql://postgres@127.0.0.1:{free_port()}/nothing"  # nothing listens there
+    async with app_client(make_settings(url, db_timeout_seconds=1.0)) as (_app, http):
+        probe = probes("0" * 32, "", "", "", "")[0]
+        with caplog.at_level("WARNING", logger="invoiceport"):
+            response = await send(http, probe)
+    assert response.status_code == 503, response.text
+    causes = [
+        r.getMessage().removeprefix("database unavailable: ")
+        for r in caplog.records
+        if r.getMessage().startswith("database unavailable: ")
+    ]
+    assert causes and all(c and c != "DatabaseUnavailable" for c in causes), causes

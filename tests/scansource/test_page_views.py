@@ -4,12 +4,14 @@
 from __future__ import annotations
 
 import copy
-from datetime import datetime
+from dataclasses import replace
+from datetime import date, datetime
 from typing import Any
 
 import pytest
 from tests.scansource.conftest import A_CUSTOMER, World, a_documents, ingest
 
+from invoiceport.invoices import queries
 from invoiceport.invoices.queries import InvoiceQuery, Page
 from invoiceport.kit import Found, Read
 from invoiceport.kit.cache import RenderCache
@@ -21,9 +23,9 @@ LIST = f"/api/invoice/list/{A_CUSTOMER}"
 PAGE = PageOf(InvoiceQuery(environment="production", customer_numbers=(A_CUSTOMER,)), 1, 20)
 
 
-async def _page(world: World, views: Any = None) -> Page:
+async def _page(world: World, views: Any = None, lookup: PageOf = PAGE) -> Page:
     presented = Presented("api_key", world.a_key)
-    found = await access(world.engine, presented, utcnow(), PAGE, account=A_CUSTOMER, views=views)
+    found = await access(world.engine, presented, utcnow(), lookup, account=A_CUSTOMER, views=views)
     assert found.page is not None
     return found.page
 
@@ -52,6 +54,32 @@ async def test_held_views_leave_their_documents_unread(world: World) -> None:
             read.updated_at,
             read.created_at,
         )
+
+
+# A query of the prepared shape, and one with a filter whose SQL holds its value (built for
+# the request): 7 and 6 matches, in pages of 2, so page 2 is read from the near end, the
+# last ones from the far end (the last one short), and page 5 is past the end.
+@pytest.mark.parametrize("query", [PAGE.query, replace(PAGE.query, due_date_from=date(2000, 1, 1))])
+@pytest.mark.parametrize("number", [2, 3, 4, 5])
+async def test_pages_past_the_first_read_stamps_and_keep_their_order(
+    world: World, query: InvoiceQuery, number: int
+) -> None:
+    lookup = PageOf(query, number, 2)
+    reference = await queries.search(world.engine, query, page=number, page_size=2)
+    whole = await _page(world, lookup=lookup)
+    assert whole.total == reference.total >= 6
+    assert whole.items == reference.items and whole.rendered == {}
+    held = {item.id for item in whole.items[:1]}
+
+    def views(invoice_id: int, stamp: tuple[int, datetime]) -> bytes | None:
+        return b"held" if invoice_id in held else None
+
+    page = await _page(world, views, lookup)
+    assert [item.id for item in page.items] == [item.id for item in reference.items]
+    assert dict(page.rendered) == dict.fromkeys(held, b"held")
+    for item, read in zip(page.items, reference.items, strict=True):
+        assert item.document == (b"" if item.id in held else read.document)
+        assert (item.version, item.updated_at) == (read.version, read.updated_at)
 
 
 @pytest.mark.parametrize("path", [SUMMARY, LIST, LIST + "?excludeSerialTracking=true"])

@@ -16,7 +16,17 @@ from invoiceport.invoices.repository import InvoiceQuery
 from invoiceport.invoices.schemas import StoredInvoice
 from invoiceport.platform.db import read_connection
 
-__all__ = ["InvoiceQuery", "Page", "Slice", "find_by_number", "get_invoice", "page_items", "search"]
+__all__ = [
+    "InvoiceQuery",
+    "Page",
+    "Reach",
+    "Slice",
+    "find_by_number",
+    "get_invoice",
+    "page_items",
+    "reach",
+    "search",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +80,30 @@ async def search(
     return Page(total, page, page_size, items)
 
 
+@dataclass(frozen=True, slots=True)
+class Reach:
+    """Where a page past the first is read from (`reach`): `skip` matches, then `wanted`, in
+    the page's order or, `from_end`, in its reverse (the caller reverses what it reads)."""
+
+    skip: int
+    wanted: int
+    from_end: bool
+
+
+def reach(page: int, page_size: int, total: int) -> Reach | None:
+    """How to read page `page` (counted from 1) of `total` matches from the nearer end: skipping
+    rows costs in proportion to their number, so the last page is as cheap as the first. None
+    past the last page."""
+    offset = (page - 1) * page_size
+    if offset >= total:
+        return None
+    wanted = min(page_size, total - offset)
+    from_end = total - offset - wanted
+    if from_end >= offset:
+        return Reach(offset, wanted, from_end=False)
+    return Reach(from_end, wanted, from_end=True)
+
+
 async def page_items(
     conn: AsyncConnection,
     query: InvoiceQuery,
@@ -80,32 +114,21 @@ async def page_items(
     by_order_date: bool = False,
     oldest_first: bool = False,
 ) -> list[StoredInvoice]:
-    """Page `page` (counted from 1) of `total` matches, in `search`'s order: a page past the
-    middle is read from the far end and reversed, since skipping rows costs in proportion to
-    their number (the last page is as cheap as the first)."""
-    offset = (page - 1) * page_size
-    if offset >= total:
+    """Page `page` (counted from 1) of `total` matches, in `search`'s order, read from the
+    nearer end (`reach`)."""
+    where = reach(page, page_size, total)
+    if where is None:
         return []
-    wanted = min(page_size, total - offset)
-    from_end = total - offset - wanted
-    if from_end >= offset:
-        return await repository.search(
-            conn,
-            query,
-            offset=offset,
-            limit=wanted,
-            by_order_date=by_order_date,
-            oldest_first=oldest_first,
-        )
     items = await repository.search(
         conn,
         query,
-        offset=from_end,
-        limit=wanted,
+        offset=where.skip,
+        limit=where.wanted,
         by_order_date=by_order_date,
-        oldest_first=not oldest_first,
+        oldest_first=oldest_first != where.from_end,
     )
-    items.reverse()
+    if where.from_end:
+        items.reverse()
     return items
 
 

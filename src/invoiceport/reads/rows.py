@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from invoiceport.invoices.queries import InvoiceQuery, page_items
+from invoiceport.invoices.queries import InvoiceQuery, reach
 from invoiceport.invoices.schemas import StoredInvoice
 from invoiceport.partners.schemas import Principal
 from invoiceport.platform.db import read_connection
@@ -86,17 +86,33 @@ async def far_page(
     *,
     by_order_date: bool,
     oldest_first: bool,
-) -> list[StoredInvoice]:
-    """A page past the first: one read from the nearer end (skipping rows costs in proportion
-    to their number, so the last page is as cheap as the first). Only called once the partner
-    is known to be granted the query's accounts (the total is 0 otherwise)."""
-    async with read_connection(engine) as conn:
-        return await page_items(
-            conn,
-            query,
-            page,
-            page_size,
-            total,
-            by_order_date=by_order_date,
-            oldest_first=oldest_first,
-        )
+    views: Views | None,
+    seconds: float,
+) -> tuple[list[StoredInvoice], dict[int, bytes]]:
+    """A page past the first, read from the nearer end (`invoices.queries.reach`) by a
+    statement built once per shape of query, as a first page is; given `views`, as `viewed`
+    (the items and the views held). Only called once the partner is known to be granted the
+    query's accounts (the total is 0 otherwise)."""
+    where = reach(page, page_size, total)
+    if where is None:
+        return [], {}
+    statement, values = slices.later_page(
+        query,
+        page_size,
+        by_order_date=by_order_date,
+        oldest_first=oldest_first != where.from_end,
+        documents=views is None,
+    )
+    skip = {"skip": where.skip}
+    if values is None:  # built for this query alone
+        async with read_connection(engine) as conn:
+            found = [row._mapping for row in await conn.execute(statement, skip)]
+    else:
+        found = await repository.rows(engine, statement, {**values, **skip}, seconds)
+    # Read from the far end, the rows past `wanted` are the previous page's.
+    found = found[: where.wanted]
+    if where.from_end:
+        found.reverse()
+    if views is None:
+        return [stored_row(row) for row in found], {}
+    return await viewed(engine, found, views, seconds)

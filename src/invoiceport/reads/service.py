@@ -249,9 +249,10 @@ async def _page(
     views: Views | None,
 ) -> Access:
     """A first page in one statement (credential, total, rows); a later one asks for the
-    credential and the total first, then reads the rows from the nearer end. Given `views`, a
-    first page's statement reads stamps, not documents, and a second one reads the documents
-    of the items whose views the caller does not hold (none, once they are all cached)."""
+    credential and the total first, then reads the rows from the nearer end (`far_page`).
+    Given `views`, a page's rows are read with stamps, not documents, and one more statement
+    reads the documents of the items whose views the caller does not hold (none, once they are
+    all cached)."""
     first = lookup.page == 1
     statement, values = repository.page(
         presented.kind,
@@ -275,7 +276,7 @@ async def _page(
     total = int(rows[0]["total"])
     rendered: dict[int, bytes] = {}
     if not first:
-        items = await far_page(
+        items, rendered = await far_page(
             engine,
             lookup.query,
             lookup.page,
@@ -283,6 +284,8 @@ async def _page(
             total,
             by_order_date=lookup.by_order_date,
             oldest_first=lookup.oldest_first,
+            views=views,
+            seconds=seconds,
         )
     elif views is None:
         items = [stored_row(row) for row in rows if row["id"] is not None]

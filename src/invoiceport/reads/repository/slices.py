@@ -12,10 +12,16 @@ customer whose invoices are all old), that walk reads the table: 15 s for a firs
 from collections.abc import Hashable
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, bindparam, null, select, true
+from sqlalchemy import BigInteger, ColumnElement, Select, bindparam, null, select, true
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from invoiceport.invoices.repository import STORED_COLUMNS, InvoiceQuery, filtered, stored
+from invoiceport.invoices.repository import (
+    STORED_COLUMNS,
+    InvoiceQuery,
+    filtered,
+    page_order,
+    stored,
+)
 from invoiceport.invoices.schemas import StoredInvoice
 from invoiceport.invoices.tables import invoices
 from invoiceport.platform.lru import LRU
@@ -118,3 +124,43 @@ def with_credential(
     if after is not None:
         values["after_id"] = after
     return statement, values
+
+
+_LATER: LRU[Hashable, Select[Any]] = LRU(256)
+
+
+def later_page(
+    query: InvoiceQuery,
+    limit: int,
+    *,
+    by_order_date: bool,
+    oldest_first: bool,
+    documents: bool,
+) -> tuple[Select[Any], dict[str, Any] | None]:
+    """A page past the first (`reads.rows.far_page`): up to `limit` matches of `query` in page
+    order (`oldest_first`: its reverse) past the first `skip` (a parameter the caller binds),
+    read once the credential's grants and the total are known. The statement (built once per
+    shape of query) and the values to bind to it; values None: a statement built for this
+    query alone (a filter whose SQL holds its value), as `reads.repository.page`'s. Without
+    `documents`, each row's `document` is NULL."""
+    if any(getattr(query, name) is not None for name in _ONE_OFF):
+        return _later(query, limit, by_order_date, oldest_first, documents), None
+    shape, values = bound(query)
+    key = (shape, limit, by_order_date, oldest_first, documents)
+    statement = _LATER.get(key)
+    if statement is None:
+        statement = _later(_placeholders(query), limit, by_order_date, oldest_first, documents)
+        _LATER.put(key, statement)
+    return statement, values
+
+
+def _later(
+    query: InvoiceQuery, limit: int, by_order_date: bool, oldest_first: bool, documents: bool
+) -> Select[Any]:
+    columns = STORED_COLUMNS if documents else _WITHOUT_DOCUMENT
+    return (
+        filtered(select(*columns), query)
+        .order_by(*page_order(by_order_date, oldest_first=oldest_first))
+        .offset(bindparam("skip", type_=BigInteger))
+        .limit(limit)
+    )

@@ -9,6 +9,7 @@ event's `webhook-id` header is its `message_id`. Ids follow the commit order (th
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -29,10 +30,10 @@ async def events(
     types: Sequence[str] = (),
     limit: int = 100,
     seconds: float = 5.0,
-) -> list[FeedRow]:
+) -> Sequence[Sequence[Any]]:
     """Up to `limit` events after the event id `after`, oldest first, of the accounts the
     partner is granted (customer number or bill-to account), of `types` (all when empty),
-    read within `seconds`."""
+    read within `seconds`; each holds `FeedRow`'s fields in its order."""
     return await repository.feed_rows(engine, partner_id, environment, after, types, limit, seconds)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 from functools import cache
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 from sqlalchemy import Select, bindparam, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
@@ -22,7 +22,7 @@ V = webhook_events.c
 
 
 class FeedRow(NamedTuple):
-    """One event as the feed lists it (a tuple: a page makes a thousand)."""
+    """One event as the feed lists it: the fields `feed_rows` reads, in their order."""
 
     id: int
     event_type: str
@@ -42,13 +42,17 @@ async def feed_rows(
     types: Sequence[str],
     limit: int,
     seconds: float,
-) -> list[FeedRow]:
+) -> Sequence[Sequence[Any]]:
     """Up to `limit` events after `after` of the accounts granted to the partner, by id, within
-    `seconds`: a statement built once per set of types, run on the driver (`db.fetch`)."""
+    `seconds`: a statement built once per set of types, run on the driver (`db.fetch`). Each
+    row holds `FeedRow`'s fields in its order (unpack it); PostgreSQL's are the driver's
+    records as they come (a page makes a thousand)."""
     values = {"partner_id": partner_id, "environment": environment, "after": after}
     statement = _feed_statement(tuple(sorted(set(types))))
     rows = await fetch(engine, statement, values | {"limit": limit}, seconds)
-    return [FeedRow._make(row.values()) for row in rows]  # selected in the fields' order
+    if engine.dialect.name == "postgresql":
+        return cast(list[Sequence[Any]], rows)  # asyncpg's records: values in selected order
+    return [tuple(row.values()) for row in rows]  # SQLite's rows arrive as dicts
 
 
 @cache

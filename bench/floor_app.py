@@ -11,8 +11,8 @@ A raw ASGI app (no framework) on an asyncpg pool:
   the order of a ScanSource summary or list page (newest invoice date first), and
   `GET /page/bill_to/{account}/{n}` those of a bill-to account in the order of an ABC Supply
   history page (newest order date first), with the statement invoiceport's
-  `invoices.repository.search` issues for a first page, and returns them joined into one JSON
-  array.
+  `invoices.repository.filters.search` issues for a first page, and returns them joined into one
+  JSON array.
 
 No authentication, no parsing, no count of the matches, no re-serialisation: whatever invoiceport
 does beyond this is its overhead. bench/run.py checks that a page floor returns the very rows of

@@ -31,7 +31,6 @@ SIZE_SPLIT_PENDING = frozenset(
         "invoiceport.cli",
         "invoiceport.ops.demo",
         "invoiceport.ops.imports",
-        "invoiceport.invoices.repository",
     }
 )
 

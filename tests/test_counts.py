@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from invoiceport.invoices import queries, repository
 from invoiceport.invoices import service as invoice_service
 from invoiceport.invoices.prepare import prepare
-from invoiceport.invoices.repository import InvoiceQuery
+from invoiceport.invoices.repository.filters import InvoiceQuery, count_scope
 from invoiceport.invoices.service import BulkIngest, store_batch
 from invoiceport.invoices.tables import invoice_counts, invoices
 from invoiceport.invoices.validation import parse_document
@@ -219,7 +219,7 @@ async def test_a_wrong_stored_count_is_noticed_and_is_what_pages_show(engine: As
 
 def test_only_an_unfiltered_single_account_query_has_a_stored_count() -> None:
     q = InvoiceQuery
-    key = repository.count_scope
+    key = count_scope
     assert key(q("production", customer_numbers=("C1",))) == ("customer", "production", "C1")
     assert key(q("sandbox", bill_to_accounts=("B1",))) == ("bill_to", "sandbox", "B1")
     assert key(q("production", customer_numbers=("C1",), bill_to_accounts=("C1",))) is None

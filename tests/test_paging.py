@@ -7,7 +7,8 @@ import json
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from invoiceport.invoices import queries, repository
+from invoiceport.invoices import queries
+from invoiceport.invoices.repository import filters
 from invoiceport.invoices.service import store_batch
 from invoiceport.invoices.validation import parse_document
 from tests.factories import invoice_doc
@@ -25,7 +26,7 @@ async def test_every_page_is_the_slice_of_the_full_order(engine: AsyncEngine) ->
         )
     await store_batch(engine, [parse_document(json.dumps(d)) for d in docs])
     async with engine.connect() as conn:
-        everything = await repository.search(conn, QUERY, offset=0, limit=100)
+        everything = await filters.search(conn, QUERY, offset=0, limit=100)
     expected = [s.invoice().invoice_number for s in everything]
     assert expected[-1] in {"N03", "N10", "N17"}  # NULL dates last
     for size in (1, 4, 5, 10, 22, 23):

@@ -12,6 +12,7 @@ from sqlalchemy import Column, MetaData, String, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from invoiceport.invoices import repository
+from invoiceport.invoices.repository import filters
 from invoiceport.invoices.service import BulkIngest, store_batch, upsert
 from invoiceport.invoices.tables import invoices
 from invoiceport.invoices.validation import parse_document
@@ -154,14 +155,14 @@ async def test_search_orders_newest_first_and_filters(engine: AsyncEngine) -> No
         for i, d in enumerate(dates)
     ]
     await store_batch(engine, [parse_document(json.dumps(d)) for d in docs])
-    query = repository.InvoiceQuery(environment="production", customer_numbers=("C100",))
+    query = filters.InvoiceQuery(environment="production", customer_numbers=("C100",))
     async with engine.connect() as conn:
-        page = await repository.search(conn, query, offset=0, limit=10)
-        total = await repository.count(conn, query)
-        filtered = repository.InvoiceQuery(
+        page = await filters.search(conn, query, offset=0, limit=10)
+        total = await filters.count(conn, query)
+        filtered = filters.InvoiceQuery(
             environment="production", customer_numbers=("C100",), po_number="P1"
         )
-        by_po = await repository.search(conn, filtered, offset=0, limit=10)
+        by_po = await filters.search(conn, filtered, offset=0, limit=10)
     assert total == 4
     assert [s.invoice().invoice_number for s in page] == ["N3", "N1", "N2", "N0"]
     assert [s.invoice().invoice_number for s in by_po] == ["N3", "N1"]

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from invoiceport.invoices import repository
-from invoiceport.invoices.repository import InvoiceQuery
+from invoiceport.invoices.repository import filters
+from invoiceport.invoices.repository.filters import InvoiceQuery
 from invoiceport.invoices.schemas import StoredInvoice
 from invoiceport.platform.db import read_connection
 
@@ -73,9 +74,9 @@ async def search(
     async with read_connection(engine) as conn:
         # The stored count when the query is one customer or one bill-to account alone (one row,
         # kept exact by every write), else counted.
-        total = await repository.stored_count(conn, query)
+        total = await filters.stored_count(conn, query)
         if total is None:
-            total = await repository.count(conn, query)
+            total = await filters.count(conn, query)
         items = await page_items(conn, query, page, page_size, total, by_order_date=by_order_date)
     return Page(total, page, page_size, items)
 
@@ -119,7 +120,7 @@ async def page_items(
     where = reach(page, page_size, total)
     if where is None:
         return []
-    items = await repository.search(
+    items = await filters.search(
         conn,
         query,
         offset=where.skip,
@@ -144,6 +145,6 @@ async def find_by_number(
 ) -> StoredInvoice | None:
     """An invoice by number among the given customers' (or bill-to accounts') invoices."""
     async with read_connection(engine) as conn:
-        return await repository.find_by_number(
+        return await filters.find_by_number(
             conn, environment, invoice_number, sorted(customer_numbers)
         )

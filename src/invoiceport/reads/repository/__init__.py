@@ -34,8 +34,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from invoiceport.invoices.repository import (
-    STORED_COLUMNS,
+from invoiceport.invoices.repository import STORED_COLUMNS
+from invoiceport.invoices.repository.filters import (
     InvoiceQuery,
     count,
     count_scope,
@@ -250,7 +250,7 @@ _ONE_OFF = (
 )
 """Filters whose SQL is built from their value (the filters read from the stored document): a
 page using one is built for that request, not cached by shape. (Ingram's lookback window binds
-its day and that day's start, `invoices.repository.midnight`.)"""
+its day and that day's start, `invoices.repository.filters.midnight`.)"""
 
 _PAGES: LRU[Hashable, Select[Any]] = LRU(512)
 """Page statements by shape: a few per route in practice, bounded whatever clients send."""

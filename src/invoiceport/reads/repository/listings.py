@@ -23,7 +23,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.sql.elements import ColumnElement
 
-from invoiceport.invoices.repository import InvoiceQuery, count_scope, filtered
+from invoiceport.invoices.repository.filters import InvoiceQuery, count_scope, filtered
 from invoiceport.invoices.tables import invoices
 from invoiceport.platform.db import read_connection
 from invoiceport.platform.lru import LRU

@@ -15,13 +15,8 @@ from typing import Any
 from sqlalchemy import BigInteger, ColumnElement, Select, bindparam, null, select, true
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from invoiceport.invoices.repository import (
-    STORED_COLUMNS,
-    InvoiceQuery,
-    filtered,
-    page_order,
-    stored,
-)
+from invoiceport.invoices.repository import STORED_COLUMNS, stored
+from invoiceport.invoices.repository.filters import InvoiceQuery, filtered, page_order
 from invoiceport.invoices.schemas import StoredInvoice
 from invoiceport.invoices.tables import invoices
 from invoiceport.platform.lru import LRU

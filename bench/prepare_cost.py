@@ -32,7 +32,7 @@ from invoiceport.dialects.abcsupply import register_webhook_payloads
 from invoiceport.invoices import prepare
 from invoiceport.invoices.schemas import CanonicalInvoice
 from invoiceport.invoices.validation import decode_json, parse_document
-from invoiceport.ops.imports import _check_line as check_line
+from invoiceport.ops.importfile import check_line
 from invoiceport.webhooks.service import payload_data
 
 

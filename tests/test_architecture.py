@@ -30,7 +30,6 @@ SIZE_SPLIT_PENDING = frozenset(
     {
         "invoiceport.cli",
         "invoiceport.ops.demo",
-        "invoiceport.ops.imports",
     }
 )
 

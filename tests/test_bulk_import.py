@@ -34,7 +34,8 @@ from invoiceport.invoices.validation import (
     decode_json,
     parse_document,
 )
-from invoiceport.ops.imports import ImportFileError, check_file, import_file
+from invoiceport.ops.importfile import ImportFileError, check_file
+from invoiceport.ops.imports import import_file
 from invoiceport.platform.models import wipe
 from invoiceport.webhooks.service import Change, payload
 from invoiceport.webhooks.tables import webhook_events

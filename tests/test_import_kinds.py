@@ -13,7 +13,8 @@ from rich.console import Console
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from invoiceport.invoices import queries
-from invoiceport.ops.imports import ImportFileError, file_kind, import_file
+from invoiceport.ops.importfile import ImportFileError, file_kind
+from invoiceport.ops.imports import import_file
 from tests.factories import invoice_doc
 from tests.test_cli import run
 

@@ -22,7 +22,8 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from invoiceport import __version__
-from invoiceport.ops.imports import UNITS, ImportFileError, file_kind, import_file
+from invoiceport.ops.importfile import UNITS, ImportFileError, file_kind
+from invoiceport.ops.imports import import_file
 from invoiceport.platform import logs
 from invoiceport.platform.db import create_engine
 from invoiceport.settings import Settings

@@ -29,7 +29,6 @@ MAX_MODULE_LINES = 400
 SIZE_SPLIT_PENDING = frozenset(
     {
         "invoiceport.cli",
-        "invoiceport.ops.demo",
     }
 )
 
@@ -262,7 +261,6 @@ def test_what_the_rules_allow_is_not_reported(tmp_path: Path, module: str, sourc
 def test_a_planted_oversized_module_is_caught(tmp_path: Path) -> None:
     _plant(tmp_path, "invoiceport.webhooks.big", "x = 1\n" * (MAX_MODULE_LINES + 1))
     _plant(tmp_path, "invoiceport.webhooks.fits", "x = 1\n" * MAX_MODULE_LINES)
-    _plant(tmp_path, "invoiceport.ops.demo", "x = 1\n" * (MAX_MODULE_LINES + 1))  # allowed, for now
     assert oversized_modules(tmp_path) == [
         f"invoiceport.webhooks.big: {MAX_MODULE_LINES + 1} lines (at most {MAX_MODULE_LINES})"
     ]

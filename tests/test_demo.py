@@ -6,7 +6,8 @@ from datetime import date, timedelta
 
 from invoiceport.invoices.service import serialize
 from invoiceport.invoices.validation import arithmetic_errors, consistency_errors
-from invoiceport.ops.demo import CUSTOMERS, OTHER_CUSTOMER, demo_invoices
+from invoiceport.ops.demo import demo_invoices
+from invoiceport.ops.demo_cast import CUSTOMERS, OTHER_CUSTOMER
 
 TODAY = date(2026, 11, 21)
 

@@ -34,7 +34,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from invoiceport.app import create_app
 from invoiceport.dialects.abcsupply import register_webhook_payloads
 from invoiceport.invoices.service import BulkIngest
-from invoiceport.ops.demo import CUSTOMERS, OTHER_CUSTOMER, demo_invoices
+from invoiceport.ops.demo import demo_invoices
+from invoiceport.ops.demo_cast import CUSTOMERS, OTHER_CUSTOMER
 from invoiceport.partners import service as partners
 from invoiceport.partners.schemas import ALL_SCOPES, PartnerCreate
 from invoiceport.platform import db

@@ -11,7 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from invoiceport.accounts import service as accounts
 from invoiceport.invoices.service import BulkIngest, BulkReport
-from invoiceport.ops.demo import CUSTOMERS, OTHER_CUSTOMER, demo_invoices
+from invoiceport.ops.demo import demo_invoices
+from invoiceport.ops.demo_cast import CUSTOMERS, OTHER_CUSTOMER
 from invoiceport.ops.demo_eu import EU_CUSTOMERS, eu_invoices
 from invoiceport.ops.demo_xi import sdk_snippet, xi_invoices
 from invoiceport.ops.migrate import upgrade

@@ -24,13 +24,9 @@ SOURCE_ROOT = PACKAGE.parent
 SQL_ALLOWED = {"db.py", "migrate.py", "models.py", "repository.py", "tables.py"}
 
 MAX_MODULE_LINES = 400
-# Modules other engineers are splitting or rewriting right now (issue 12, points 4 and 5); each
-# is to leave this list when its work is merged.
-SIZE_SPLIT_PENDING = frozenset(
-    {
-        "invoiceport.cli",
-    }
-)
+# Modules allowed over the limit while they are being split: none now. A module that must grow
+# past it goes here, with the work that will split it.
+SIZE_SPLIT_PENDING: frozenset[str] = frozenset()
 
 CORE = ("invoices", "partners", "webhooks", "ratelimit", "pdf", "oauth", "einvoice")
 

@@ -8,6 +8,10 @@ import io
 import httpx
 import pytest
 
+from invoiceport.invoices.queries import InvoiceQuery
+from invoiceport.platform.db import create_engine, utcnow
+from invoiceport.reads.service import After, Presented, access
+from invoiceport.settings import Settings
 from tests.native.support import Partner, doc, load, new_partner
 
 URL = "/v1/invoices"
@@ -176,3 +180,30 @@ async def test_a_named_customer_pages_as_the_partners_own(
         URL, params={"customer_number": "C100"}, headers={"Authorization": "Bearer nope"}
     )
     assert unknown.status_code == 401
+
+
+async def test_the_row_that_tells_there_are_more_is_no_item(
+    client: httpx.AsyncClient, partner: Partner, settings: Settings
+) -> None:
+    """A slice reads one row past its limit to know there are more. That row's view is never
+    asked for (it is never rendered), so its document was read again on every request."""
+    query = InvoiceQuery(environment="production", customer_numbers=("C100",))
+    query_all = InvoiceQuery(environment="production")
+    asked: list[int] = []
+
+    def views(invoice_id: int, stamp: object) -> bytes:
+        asked.append(invoice_id)
+        return b"{}"
+
+    engine = create_engine(settings)
+    try:
+        presented = Presented("api_key", partner.key)
+        # Named (credential and slice in one statement), and the partner's own (two).
+        for lookup, account in ((After(query, None, 5), "C100"), (After(query_all, None, 5), None)):
+            asked.clear()
+            found = await access(engine, presented, utcnow(), lookup, account=account, views=views)
+            assert found.slice is not None and found.slice.more
+            ids = [item.id for item in found.slice.items]
+            assert len(ids) == 5 and asked == ids and set(found.slice.rendered) == set(ids)
+    finally:
+        await engine.dispose()

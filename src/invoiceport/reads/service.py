@@ -350,13 +350,16 @@ async def _slice(
     views: Views | None,
     seconds: float,
 ) -> Slice:
-    """A slice of rows read `limit` + 1 at a time (the last tells there are more)."""
+    """A slice of rows read `limit` + 1 at a time (the last tells there are more, and is no
+    item: its view is not asked for, nor its document read)."""
+    more = len(rows) > limit
+    rows = rows[:limit]
     rendered: dict[int, bytes] = {}
     if views is None:
         items = [stored_row(row) for row in rows]
     else:
         items, rendered = await viewed(engine, rows, views, seconds)
-    return Slice(items[:limit], len(items) > limit, None, rendered)
+    return Slice(items, more, None, rendered)
 
 
 async def _list(

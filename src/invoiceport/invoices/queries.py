@@ -24,7 +24,6 @@ __all__ = [
     "Slice",
     "find_by_number",
     "get_invoice",
-    "page_items",
     "reach",
     "search",
 ]
@@ -77,7 +76,7 @@ async def search(
         total = await filters.stored_count(conn, query)
         if total is None:
             total = await filters.count(conn, query)
-        items = await page_items(conn, query, page, page_size, total, by_order_date=by_order_date)
+        items = await _page_items(conn, query, page, page_size, total, by_order_date=by_order_date)
     return Page(total, page, page_size, items)
 
 
@@ -105,7 +104,7 @@ def reach(page: int, page_size: int, total: int) -> Reach | None:
     return Reach(from_end, wanted, from_end=True)
 
 
-async def page_items(
+async def _page_items(
     conn: AsyncConnection,
     query: InvoiceQuery,
     page: int,

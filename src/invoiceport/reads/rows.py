@@ -103,12 +103,7 @@ async def far_page(
         oldest_first=oldest_first != where.from_end,
         documents=views is None,
     )
-    skip = {"skip": where.skip}
-    if values is None:  # built for this query alone
-        async with read_connection(engine) as conn:
-            found = [row._mapping for row in await conn.execute(statement, skip)]
-    else:
-        found = await repository.rows(engine, statement, {**values, **skip}, seconds)
+    found = await repository.rows_of(engine, statement, values, {"skip": where.skip}, seconds)
     # Read from the far end, the rows past `wanted` are the previous page's.
     found = found[: where.wanted]
     if where.from_end:

@@ -265,11 +265,7 @@ async def _page(
         documents=views is None or not first,  # a later page's reads no rows
     )
     params = _params(presented, now, account)
-    if values is None:  # built for this query alone (repository.page)
-        async with read_connection(engine) as conn:
-            rows = [row._mapping for row in await conn.execute(statement, params)]
-    else:
-        rows = await repository.rows(engine, statement, {**params, **values}, seconds)
+    rows = await repository.rows_of(engine, statement, values, params, seconds)
     principal = _principal(presented, rows[0] if rows else None, account)
     if principal is None:
         return Access(None)

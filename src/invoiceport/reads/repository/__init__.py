@@ -47,7 +47,7 @@ from invoiceport.invoices.repository.filters import (
 )
 from invoiceport.invoices.tables import invoice_counts, invoices
 from invoiceport.partners.tables import partner_customers
-from invoiceport.platform.db import UTCDateTime, fetch
+from invoiceport.platform.db import UTCDateTime, fetch, read_connection
 from invoiceport.platform.lru import LRU
 from invoiceport.reads.repository.credentials import Kind, credential
 
@@ -342,3 +342,20 @@ async def rows(
 ) -> list[Mapping[str, Any]]:
     """The rows of a statement of `detail` (built once), within `seconds`."""
     return await fetch(engine, statement, params, seconds)
+
+
+async def rows_of(
+    engine: AsyncEngine,
+    statement: Select[Any],
+    values: Mapping[str, Any] | None,
+    params: Mapping[str, Any],
+    seconds: float,
+) -> list[Mapping[str, Any]]:
+    """The rows of a statement and its values as `page`, `listing` and `slices.later_page`
+    return them, with the request's `params`: built once, it runs prepared on the driver
+    within `seconds` (`rows`); values None, it was built for this request alone and runs as it
+    is (not kept among the prepared statements)."""
+    if values is None:
+        async with read_connection(engine) as conn:
+            return [row._mapping for row in await conn.execute(statement, dict(params))]
+    return await rows(engine, statement, {**params, **values}, seconds)

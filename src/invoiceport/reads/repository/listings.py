@@ -25,7 +25,6 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from invoiceport.invoices.repository.filters import InvoiceQuery, count_scope, filtered
 from invoiceport.invoices.tables import invoices
-from invoiceport.platform.db import read_connection
 from invoiceport.platform.lru import LRU
 from invoiceport.reads.repository import (
     _ONE_OFF,
@@ -34,7 +33,7 @@ from invoiceport.reads.repository import (
     _placeholders,
     _total,
     bound,
-    rows,
+    rows_of,
 )
 from invoiceport.reads.repository.credentials import Kind, credential
 
@@ -124,10 +123,7 @@ async def fetch(
 ) -> list[Mapping[str, Any]]:
     """The rows of `listing` (`kind` None: the rows without a date, alone), within `seconds`."""
     statement, values = listing(kind, query, limit, cursor, null_dates_only=kind is None)
-    if values is None:  # built for this query alone
-        async with read_connection(engine) as conn:
-            return [row._mapping for row in await conn.execute(statement, dict(params))]
-    return await rows(engine, statement, {**params, **values}, seconds)
+    return await rows_of(engine, statement, values, params, seconds)
 
 
 def _build(

@@ -98,6 +98,11 @@ def negotiate(header: str | None, offered: tuple[str, ...]) -> str:
     return chosen
 
 
+def is_xml(chosen: str) -> bool:
+    """Whether the negotiated media type is one of the XML ones."""
+    return chosen in (XML, TEXT_XML)
+
+
 ItemKey = tuple[Hashable, ...]
 """The render-cache prefix of a page's item views (`kit.Read.items`)."""
 
@@ -108,6 +113,6 @@ def json_items(accept: str | None, prefix_of: Callable[[], ItemKey]) -> ItemKey 
     (the route answers that, in its own order of checks)."""
     try:
         chosen = negotiate(accept, DATA_TYPES)
-        return None if chosen in (XML, TEXT_XML) else prefix_of()
+        return None if is_xml(chosen) else prefix_of()
     except ApiError:
         return None

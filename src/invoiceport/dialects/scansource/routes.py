@@ -55,10 +55,6 @@ def _respond(body: bytes, media_type: str, headers: dict[str, str] | None = None
     return Response(body, media_type=f"{media_type}; charset=utf-8", headers=all_headers)
 
 
-def _is_xml(media_type: str) -> bool:
-    return media_type in (media.XML, media.TEXT_XML)
-
-
 def _parse(request: Request, customer_number: str) -> params.Search:
     limit = context(request).settings.scansource_max_page_size
     return params.parse_search(request.query_params, customer_number, limit)
@@ -116,7 +112,7 @@ async def invoice_summary(
     chosen = media.negotiate(request.headers.get("accept"), media.DATA_TYPES)
     total, items = _page(found)
     headers = _paging_headers(search, total)
-    if _is_xml(chosen):
+    if media.is_xml(chosen):
         return _respond(xml.summary_xml(_pairs(items)), chosen, headers)
     rendered = found.fragments(render_cache(request), _summary_items(request), _summary_json)
     body = views.summary_page(rendered, total, search.page, search.page_size)
@@ -139,7 +135,7 @@ async def invoice_list(
     chosen = media.negotiate(request.headers.get("accept"), media.DATA_TYPES)
     total, items = _page(found)
     headers = _paging_headers(search, total)
-    if _is_xml(chosen):
+    if media.is_xml(chosen):
         return _respond(xml.list_xml(_pairs(items), serials=serials), chosen, headers)
     view = partial(_detail_json, serials=serials)
     rendered = found.fragments(render_cache(request), _list_items(request), view)
@@ -163,7 +159,7 @@ def _detail_read(request: Request) -> Read:
         chosen = media.negotiate(request.headers.get("accept"), media.DATA_TYPES)
     except ApiError:
         return Read(lookup, account=customer_number)
-    representation = "xml" if _is_xml(chosen) else "json"
+    representation = "xml" if media.is_xml(chosen) else "json"
     key: Hashable = (DIALECT.name, representation, customer_number, invoice_number, serials)
     return Read(lookup, key, account=customer_number)
 
@@ -183,7 +179,7 @@ async def invoice_detail(
     chosen = media.negotiate(request.headers.get("accept"), media.DATA_TYPES)
     if not found.exists:
         raise invoice_not_found()
-    view = partial(_detail_xml if _is_xml(chosen) else _detail_json, serials=serials)
+    view = partial(_detail_xml if media.is_xml(chosen) else _detail_json, serials=serials)
     return _respond(found.render(render_cache(request), view), chosen)
 
 

@@ -88,10 +88,6 @@ def _list_items(query: Any) -> ItemKey:
     return (GENERATION, "list", _serials(query))
 
 
-def _is_xml(chosen: str) -> bool:
-    return chosen in (media.XML, media.TEXT_XML)
-
-
 def _respond(body: bytes, chosen: str, headers: dict[str, str] | None = None) -> Response:
     all_headers = {"Vary": "Accept", **(headers or {})}
     return Response(body, media_type=f"{chosen}; charset=utf-8", headers=all_headers)
@@ -117,7 +113,7 @@ def _page(
 @reads(_page_read(_summary_items))
 async def invoice_summary(request: Request, principal: Caller, found: Fetched) -> Response:
     _, chosen, items, headers = _page(request, principal, found)
-    if _is_xml(chosen):
+    if media.is_xml(chosen):
         bodies = [views.summary(stored, stored.invoice()) for stored in items]
         body = xml.array("ArrayOfInvoiceSummary", "InvoiceSummary", bodies)
         return _respond(body, chosen, headers)
@@ -138,7 +134,7 @@ def _serials(query: Any) -> bool:
 async def invoice_list(request: Request, principal: Caller, found: Fetched) -> Response:
     query, chosen, items, headers = _page(request, principal, found)
     serials = _serials(query)
-    if _is_xml(chosen):
+    if media.is_xml(chosen):
         bodies = [views.detail(s, s.invoice(), serials=serials) for s in items]
         return _respond(xml.array("ArrayOfInvoice", "Invoice", bodies), chosen, headers)
     view = partial(_detail_json, serials=serials)
@@ -172,7 +168,7 @@ def _detail_read(request: Request) -> Read | None:
         chosen = media.negotiate(request.headers.get("accept"), media.DATA_TYPES)
     except ApiError:
         return Read(lookup, account=customer)
-    representation = "xml" if _is_xml(chosen) else "json"
+    representation = "xml" if media.is_xml(chosen) else "json"
     key: Hashable = (GENERATION, representation, customer, number, serials)
     return Read(lookup, key, account=customer)
 
@@ -190,7 +186,7 @@ async def invoice_detail(request: Request, principal: Caller, found: Fetched) ->
     chosen = media.negotiate(request.headers.get("accept"), media.DATA_TYPES)
     if not found.exists:
         raise invoice_not_found()
-    view = partial(_detail_xml if _is_xml(chosen) else _detail_json, serials=serials)
+    view = partial(_detail_xml if media.is_xml(chosen) else _detail_json, serials=serials)
     return _respond(found.render(render_cache(request), view), chosen)
 
 

@@ -4,42 +4,18 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import date, datetime
-from decimal import Decimal
 from typing import Any
 
-import orjson
 from fastapi import Request
 from fastapi.responses import Response
 from starlette.routing import Match
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+# Re-exported: the routes' JSON, as before the renderers moved (platform.jsonout).
+from invoiceport.platform.jsonout import dump_json as dump_json
+from invoiceport.platform.jsonout import dump_json_numbers as dump_json_numbers
+
 log = logging.getLogger("invoiceport.http")
-
-
-def _default(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    raise TypeError(f"cannot serialise {type(value).__name__}")
-
-
-def dump_json(content: Any) -> bytes:
-    """JSON via orjson, Decimals as exact decimal strings ("0.10")."""
-    return orjson.dumps(content, default=_default)
-
-
-def _decimal_as_number(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return orjson.Fragment(format(value, "f").encode())
-    return _default(value)
-
-
-def dump_json_numbers(content: Any) -> bytes:
-    """JSON with Decimals as JSON numbers carrying exactly their digits (`732.41`, `0.10`),
-    never through float: for vendor contracts whose schemas type amounts as `number`."""
-    return orjson.dumps(content, default=_decimal_as_number)
 
 
 class JSONBytesResponse(Response):

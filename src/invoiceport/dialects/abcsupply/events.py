@@ -8,7 +8,7 @@ compares the two byte for byte), so a receiver reads the same item the history r
 
 from __future__ import annotations
 
-from invoiceport.dialects.abcsupply.views import dumps, timestamp
+from invoiceport.dialects.abcsupply.render import dumps, timestamp
 from invoiceport.webhooks.payloads import InvoiceEventData
 
 

@@ -11,18 +11,17 @@ core's `webhooks.payloads.InvoiceEventData`).
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
 import orjson
 from starlette.responses import Response
 
+# Re-exported: the dialect's JSON and date-times, for its routes (render.py has no HTTP).
+from invoiceport.dialects.abcsupply.render import dumps as dumps
+from invoiceport.dialects.abcsupply.render import timestamp as timestamp
 from invoiceport.invoices.schemas import CanonicalInvoice, Line
-from invoiceport.platform.web import dump_json_numbers
 from invoiceport.webhooks.schemas import Attempt, Delivery, Endpoint
-
-dumps = dump_json_numbers
 
 
 class AbcJSONResponse(Response):
@@ -30,16 +29,6 @@ class AbcJSONResponse(Response):
 
     def render(self, content: Any) -> bytes:
         return dumps(content)
-
-
-def timestamp(value: datetime | date | None) -> str | None:
-    """`2025-11-12T00:00:00.000Z`: UTC, milliseconds, `Z` (a date is midnight UTC)."""
-    if value is None:
-        return None
-    if not isinstance(value, datetime):
-        return f"{value.isoformat()}T00:00:00.000Z"
-    value = value.astimezone(UTC)
-    return f"{value:%Y-%m-%dT%H:%M:%S}.{value.microsecond // 1000:03d}Z"
 
 
 def _subtotal(invoice: CanonicalInvoice) -> Decimal:

@@ -15,7 +15,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from invoiceport.dialects.abcsupply.views import dumps, timestamp
+from invoiceport.dialects.abcsupply.render import dumps, timestamp
 from invoiceport.webhooks.schemas import MAX_URL_LENGTH, Endpoint
 
 V2Event = Literal["ORDER_UPDATE", "ORDER_INVOICED"]

@@ -13,7 +13,12 @@ from hypothesis import strategies as st
 
 from invoiceport.invoices.schemas import CanonicalInvoice
 from invoiceport.invoices.service import serialize
-from invoiceport.invoices.validation import InvoiceRejected, parse_document, validate_document
+from invoiceport.invoices.validation import (
+    MAX_NESTING,
+    InvoiceRejected,
+    parse_document,
+    validate_document,
+)
 from invoiceport.ops.demo import demo_invoices
 from tests.factories import invoice_doc, with_every_field
 
@@ -190,6 +195,62 @@ def test_arithmetic_checks_can_be_turned_off_but_format_checks_cannot() -> None:
 def test_undecodable_bodies(raw: bytes, expected: str) -> None:
     errors = errors_of(raw)
     assert any(e.startswith(expected) for e in errors), errors
+
+
+def _deep(levels: int) -> Any:
+    value: Any = "x"
+    for _ in range(levels):
+        value = [value]
+    return value
+
+
+@pytest.mark.parametrize("where", ["unknown field", "a text field", "a line's serial numbers"])
+def test_a_document_nested_too_deep_is_refused_for_that_alone(where: str) -> None:
+    """The depth is looked at once the model refuses (validation.validate_document): the answer
+    is the one reason, wherever the nesting is, as when it was checked first."""
+    doc = invoice_doc()
+    if where == "unknown field":
+        doc["extra"] = _deep(40)
+    elif where == "a text field":
+        doc["po_number"] = _deep(40)
+    else:
+        doc["lines"][0]["serial_numbers"] = _deep(40)
+    assert errors_of(doc) == ["body: JSON nested deeper than 32 levels"]
+    with pytest.raises(InvoiceRejected) as caught:
+        validate_document(json.loads(json.dumps(doc)))
+    assert caught.value.errors == ["body: JSON nested deeper than 32 levels"]
+    doc_ok = invoice_doc()
+    doc_ok["po_number"] = _deep(3)  # refused by the model, not for its depth
+    assert errors_of(doc_ok) != ["body: JSON nested deeper than 32 levels"]
+
+
+def _schema_depth(node: dict[str, Any], defs: dict[str, Any], seen: tuple[str, ...]) -> int:
+    """Levels of the deepest JSON a schema admits, counted as `_too_deep` counts them (the
+    outermost container is level 1, a scalar in it level 2)."""
+    if "$ref" in node:
+        name = node["$ref"].rsplit("/", 1)[1]
+        assert name not in seen, f"{name} nests itself: no depth bound"
+        return _schema_depth(defs[name], defs, (*seen, name))
+    choices = node.get("anyOf", []) + node.get("oneOf", []) + node.get("allOf", [])
+    if choices:
+        return max(_schema_depth(c, defs, seen) for c in choices)
+    if node.get("type") == "object" or "properties" in node:
+        inner = [_schema_depth(p, defs, seen) for p in node.get("properties", {}).values()]
+        extra = node.get("additionalProperties")
+        assert extra in (None, False), "an object of free-form values has no depth bound"
+        return 1 + max(inner, default=0)
+    if node.get("type") == "array":
+        return 1 + _schema_depth(node.get("items", {}), defs, seen)
+    assert "type" in node or "const" in node or "enum" in node, node
+    return 1
+
+
+def test_no_valid_document_is_deeper_than_the_nesting_limit() -> None:
+    """What lets validate_document look at the depth only when the model refuses: a document
+    the model accepts is never deeper than `MAX_NESTING`."""
+    schema = CanonicalInvoice.model_json_schema()
+    depth = _schema_depth(schema, schema.get("$defs", {}), ())
+    assert 3 < depth <= MAX_NESTING
 
 
 def test_json_numbers_keep_every_digit() -> None:

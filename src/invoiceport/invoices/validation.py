@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
-import orjson
+import jiter
 from pydantic import ValidationError
 
 from invoiceport.invoices.schemas import CanonicalInvoice
@@ -35,56 +35,20 @@ def _reject_constant(name: str) -> Any:
 
 
 def decode_json(raw: bytes | str) -> Any:
-    """Decode JSON keeping every decimal digit (numbers with a fraction become `Decimal`).
+    """Decode JSON keeping every decimal digit (numbers with a fraction or an exponent become
+    `Decimal`, from their exact text).
 
-    orjson decodes first (several times faster); its result is kept only when it holds no float,
-    that is when the text had no number with a fraction or an exponent (amounts normally arrive
-    as strings). Anything else, and everything orjson refuses (invalid JSON, integers beyond 64
-    bits, NaN, lone surrogates, a BOM), goes through the standard decoder with
-    `parse_float=Decimal`, which also words the errors. Both keep the last of duplicate keys."""
-    return _decode(raw)[0]
-
-
-_FLOAT = 1
-_TOO_DEEP = 2
-
-
-def _decode(raw: bytes | str) -> tuple[Any, bool]:
-    """`decode_json`, and whether the value is known to be at most `MAX_NESTING` deep (one walk
-    over orjson's result answers both questions)."""
+    jiter decodes: in Rust, and it makes the decimals itself, so that nothing has to walk the
+    result looking for floats (`invoiceport import` decodes every line with it). Everything it
+    refuses (invalid JSON, NaN and Infinity, lone surrogates, a BOM, nesting past its recursion
+    limit, text that is not UTF-8) goes through the standard decoder with `parse_float=Decimal`,
+    which also words the errors. Both keep the last of duplicate keys
+    (tests/test_bulk_import.py holds the two to the same answers)."""
     try:
-        data = orjson.loads(raw)
-    except ValueError:  # orjson.JSONDecodeError, or a str that is not valid UTF-8
-        return _decode_exactly(raw), False
-    kind = type(data)
-    if kind is dict or kind is list:
-        found = _scan(data, MAX_NESTING)
-    else:
-        found = _FLOAT if kind is float else 0
-    if found:  # a float, or too deep (and then maybe floats further on): decode exactly
-        return _decode_exactly(raw), False
-    return data, True
-
-
-def _scan(value: dict[str, Any] | list[Any], limit: int) -> int:
-    """`_FLOAT` when a float is found first, `_TOO_DEEP` when `_too_deep(value, limit)` is found
-    first, else 0 (neither). Over orjson's result: plain dicts and lists only."""
-    if limit < 1:
-        return _TOO_DEEP
-    children: Iterable[Any] = value.values() if type(value) is dict else value
-    if not value:
-        return 0
-    if limit < 2:
-        return _TOO_DEEP
-    for child in children:
-        kind = type(child)
-        if kind is float:
-            return _FLOAT
-        if kind is dict or kind is list:
-            found = _scan(child, limit - 1)
-            if found:
-                return found
-    return 0
+        data = raw.encode() if isinstance(raw, str) else raw
+        return jiter.from_json(data, allow_inf_nan=False, cache_mode="keys", float_mode="decimal")
+    except ValueError:  # jiter's refusals; UnicodeEncodeError (a lone surrogate in a str)
+        return _decode_exactly(raw)
 
 
 def _decode_exactly(raw: bytes | str) -> Any:
@@ -245,19 +209,19 @@ def consistency_errors(invoice: CanonicalInvoice) -> list[str]:
 
 
 def validate_document(data: Any, *, verify_totals: bool = True) -> CanonicalInvoice:
-    """Validate decoded JSON; raise `InvoiceRejected` naming every problem."""
-    return _validate(data, verify_totals=verify_totals, shallow=False)
+    """Validate decoded JSON; raise `InvoiceRejected` naming every problem.
 
-
-def _validate(data: Any, *, verify_totals: bool, shallow: bool) -> CanonicalInvoice:
-    """`validate_document`; `shallow`: the nesting depth is already known to be within limits."""
+    A document nested deeper than `MAX_NESTING` levels is refused with that reason alone. The
+    depth is only looked at once the model has refused the document: no valid invoice is that
+    deep (the schema's own depth is far less; tests/test_validation.py holds it so), so a
+    document too deep is always refused by the model first, and a valid one is never walked."""
     if not isinstance(data, dict):
         raise InvoiceRejected([f"body: expected a JSON object, got {type(data).__name__}"])
-    if not shallow and _too_deep(data, MAX_NESTING):
-        raise InvoiceRejected([f"body: JSON nested deeper than {MAX_NESTING} levels"])
     try:
         invoice = CanonicalInvoice.model_validate(data)
     except ValidationError as exc:
+        if _too_deep(data, MAX_NESTING):
+            raise InvoiceRejected([f"body: JSON nested deeper than {MAX_NESTING} levels"]) from None
         raise InvoiceRejected(validation_errors(exc)) from None
     errors = consistency_errors(invoice)
     if verify_totals:
@@ -269,5 +233,4 @@ def _validate(data: Any, *, verify_totals: bool, shallow: bool) -> CanonicalInvo
 
 def parse_document(raw: bytes | str, *, verify_totals: bool = True) -> CanonicalInvoice:
     """Decode and validate one JSON document."""
-    data, shallow = _decode(raw)
-    return _validate(data, verify_totals=verify_totals, shallow=shallow)
+    return validate_document(decode_json(raw), verify_totals=verify_totals)

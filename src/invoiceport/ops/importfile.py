@@ -11,6 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Literal
 
+import jiter
 import orjson
 
 FileKind = Literal["ndjson", "array", "document"]
@@ -121,10 +122,11 @@ def checked_kind(path: Path) -> FileKind:
 
 
 def check_line(path: Path, number: int, line: bytes) -> None:
-    try:  # the common case in one step: what orjson decodes is UTF-8 and JSON
-        orjson.loads(line)
+    try:  # the common case in one step: what jiter decodes is UTF-8 and JSON (strict JSON:
+        # what it refuses, the checks below decide; NaN and 64-bit overflow are JSON to them)
+        jiter.from_json(line, allow_inf_nan=False)
         return
-    except orjson.JSONDecodeError:
+    except ValueError:
         pass
     _utf8(path, line, number)
     if line.strip() and not _is_json(line):

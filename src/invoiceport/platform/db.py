@@ -106,8 +106,15 @@ def create_engine(settings: Settings) -> AsyncEngine:
     engine = create_async_engine(
         url,
         hide_parameters=True,  # statements' parameters hold secrets: never in a log or error
-        pool_size=settings.db_pool_size,
-        max_overflow=settings.db_pool_size,
+        # Up to twice the setting, each connection kept once opened (no overflow). Overflow
+        # connections are closed as soon as the pool holds its size idle, and under a load that
+        # comes and goes the pool then opened and closed hundreds a second, each a PostgreSQL
+        # backend started, authenticated and its statements prepared again (docs/performance.md,
+        # "The pool's overflow"). The most recently used connection goes out first, so that a
+        # light load keeps using a few warm ones.
+        pool_size=2 * settings.db_pool_size,
+        max_overflow=0,
+        pool_use_lifo=True,
         pool_timeout=settings.db_timeout_seconds,
         connect_args={
             "timeout": settings.db_timeout_seconds,

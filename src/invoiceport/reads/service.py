@@ -155,11 +155,13 @@ class Access:
 
 
 def _principal(
-    presented: Presented, row: Mapping[str, Any] | None, account: str | None
+    params: Mapping[str, Any], row: Mapping[str, Any] | None, account: str | None
 ) -> Principal | None:
+    """The partner of the credential row the statement found with `params` (its digest,
+    compared once more in constant time), or None."""
     if row is None or row["partner_id"] is None:
         return None
-    if not credentials.matches(presented.secret, row["secret_hash"]):
+    if not credentials.same_digest(params["secret_hash"], row["secret_hash"]):
         return None
     scopes = row["scopes"]
     granted = frozenset([account]) if account is not None and row["granted"] else frozenset()
@@ -229,7 +231,7 @@ async def access(
     statement = repository.detail(presented.kind, match, known is not None, account is not None)
     rows = await repository.rows(engine, statement, params, seconds)
     row = rows[0] if rows else None
-    principal = _principal(presented, row, account)
+    principal = _principal(params, row, account)
     if principal is None or row is None or match is None or row["id"] is None:
         return Access(principal)
     order_date = row["order_date"]
@@ -266,7 +268,7 @@ async def _page(
     )
     params = _params(presented, now, account)
     rows = await repository.rows_of(engine, statement, values, params, seconds)
-    principal = _principal(presented, rows[0] if rows else None, account)
+    principal = _principal(params, rows[0] if rows else None, account)
     if principal is None:
         return Access(None)
     total = int(rows[0]["total"])
@@ -314,14 +316,15 @@ async def _after(
     )
     if built is not None and not lookup.total:
         rows = await repository.rows(engine, built[0], {**params, **built[1]}, seconds)
-        principal = _principal(presented, rows[0] if rows else None, account)
+        principal = _principal(params, rows[0] if rows else None, account)
         if principal is None or not all(principal.may_see(name) for name in named):
             return Access(principal)
         rows = [row for row in rows if row["id"] is not None]
         return Access(principal, slice=await _slice(engine, rows, lookup.limit, views, seconds))
     statement = repository.detail(presented.kind, None, False, grant)
-    rows = await repository.rows(engine, statement, _params(presented, now, account), seconds)
-    principal = _principal(presented, rows[0] if rows else None, account)
+    params = _params(presented, now, account)
+    rows = await repository.rows(engine, statement, params, seconds)
+    principal = _principal(params, rows[0] if rows else None, account)
     if principal is None:
         return Access(None)
     if not all(principal.may_see(name) for name in named):
@@ -372,7 +375,7 @@ async def _list(
     params = _params(presented, now, account)
     query = lookup.query
     rows = await listings.fetch(engine, presented.kind, query, want, lookup.after, params, seconds)
-    principal = _principal(presented, rows[0] if rows else None, account)
+    principal = _principal(params, rows[0] if rows else None, account)
     if principal is None:
         return Access(None)
     matches = int(rows[0]["matches"])

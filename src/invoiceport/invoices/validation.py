@@ -46,7 +46,7 @@ def decode_json(raw: bytes | str) -> Any:
     (tests/test_bulk_import.py holds the two to the same answers)."""
     try:
         data = raw.encode() if isinstance(raw, str) else raw
-        return jiter.from_json(data, allow_inf_nan=False, cache_mode="keys", float_mode="decimal")
+        return jiter.from_json(data, allow_inf_nan=False, float_mode="decimal")
     except ValueError:  # jiter's refusals; UnicodeEncodeError (a lone surrogate in a str)
         return _decode_exactly(raw)
 

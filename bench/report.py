@@ -115,8 +115,9 @@ def _issue8_lines(results: list[Scenario]) -> list[str]:
 def _http_lines(results: list[Scenario]) -> list[str]:
     by_key = {s.key: s for s in results}
     lines = [
-        "| scenario | req/s | p50 ms | p99 ms | x its floor | max RSS MB | errors |",
-        "|---|---:|---:|---:|---:|---:|---:|",
+        "| scenario | req/s | p50 ms | p99 ms | x its floor | max RSS MB | errors"
+        " | new DB sessions |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for s in results:
         if not s.runs:
@@ -126,6 +127,7 @@ def _http_lines(results: list[Scenario]) -> list[str]:
         lines.append(
             f"| {s.name} | {s.median('rps'):,.0f} | {s.median('p50_ms'):.2f} |"
             f" {s.median('p99_ms'):.2f} | {shown} | {max(s.rss_mb):.0f} | {s.errors} |"
+            f" {'' if s.sessions is None else s.sessions} |"
         )
     lines += ["", "Every run (req/s, p50 ms, p99 ms; [its floor's run just before]):", ""]
     for s in results:

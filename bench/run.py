@@ -185,6 +185,7 @@ def measure(
         wrk(floor_script, args.warmup, args.connections, paired.master, FLOOR_BASE)
     base = FLOOR_BASE if sc.server == "floor" else BASE
     wrk(script, args.warmup, args.connections, master, base)
+    opened = sessions_opened(args.url)
     for _ in range(args.runs):
         if paired is not None:
             floor_run, _ = wrk(
@@ -194,10 +195,29 @@ def measure(
         run, peak = wrk(script, args.duration, args.connections, master, base)
         sc.runs.append(run)
         sc.rss_mb.append(peak)
+    sc.sessions = opened()
     log(
         f"  {sc.name}: {sc.median('rps'):,.0f} req/s, p50 {sc.median('p50_ms'):.2f} ms,"
-        f" p99 {sc.median('p99_ms'):.2f} ms, errors {sc.errors}"
+        f" p99 {sc.median('p99_ms'):.2f} ms, errors {sc.errors}, new DB sessions {sc.sessions}"
     )
+
+
+def sessions_opened(url: str) -> Callable[[], int]:
+    """From now, how many sessions PostgreSQL counted for the dataset's database (a server
+    that keeps its pool opens none under steady load; one that churns opens hundreds)."""
+
+    async def count() -> int:
+        conn = await asyncpg.connect(url)
+        try:
+            found = await conn.fetchval(
+                "SELECT sessions FROM pg_stat_database WHERE datname = current_database()"
+            )
+            return int(found or 0)
+        finally:
+            await conn.close()
+
+    start = asyncio.run(count())
+    return lambda: asyncio.run(count()) - start - 1  # the count's own first session
 
 
 def profile_run(sc: Scenario, master: int, args: argparse.Namespace, script: Path) -> None:

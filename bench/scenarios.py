@@ -45,6 +45,7 @@ class Scenario:
     runs: list[Run] = field(default_factory=list)
     floor_runs: list[Run] = field(default_factory=list)  # its floor's, alternating with its own
     rss_mb: list[float] = field(default_factory=list)
+    sessions: int | None = None  # PostgreSQL sessions opened during its measured runs
     notes: list[str] = field(default_factory=list)
     profile: Profile | None = None
 

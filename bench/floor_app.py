@@ -18,15 +18,38 @@ No authentication, no parsing, no count of the matches, no re-serialisation: wha
 does beyond this is its overhead. bench/run.py checks that a page floor returns the very rows of
 the server's first page before it compares them.
 
+Two rungs between the detail floor and invoiceport's detail route split that overhead (the same
+invoices and API key as the ScanSource JSON detail; each answers the stored document as it is,
+kept per invoice with the version it read, as the render cache keeps a view):
+
+* `GET /rung/statement/{customerNumber}/{invoiceNumber}`: invoiceport's own detail statement
+  (`reads.repository.detail`: the API key's digest, its partner's grant of the customer, the
+  invoice, its document only when the version kept differs) on this app's asyncpg pool;
+* `GET /rung/service/{customerNumber}/{invoiceNumber}`: invoiceport's read service
+  (`reads.service.access`) on the engine `invoiceport serve` builds (`platform.db`: SQLAlchemy's
+  pool, one greenlet a read, the database timeout), the whole of a detail's read.
+
+What the route adds beyond the second rung is the dialect kit's request handling (dispatch,
+pipeline, rate limit, view, render cache, metrics, the answer's headers).
+
     INVOICEPORT_DATABASE_URL=postgresql://... uvicorn bench.floor_app:app --workers 2
 """
 
 from __future__ import annotations
 
 import os
+from datetime import UTC, datetime
 from typing import Any
 
 import asyncpg
+from sqlalchemy.dialects.postgresql.asyncpg import PGDialect_asyncpg
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from invoiceport.partners.credentials import digest
+from invoiceport.platform import db
+from invoiceport.reads import repository
+from invoiceport.reads.service import ByKey, Presented, access
+from invoiceport.settings import Settings
 
 DETAIL = (
     "SELECT document FROM invoices "
@@ -55,6 +78,12 @@ PAGES = {
 }
 MAX_ROWS = 1_000  # the change feed's page (bench/scenarios.py FEED_PAGE)
 _pool: Any = None
+_engine: AsyncEngine | None = None  # the rung `service`'s, made on its first request
+# The rungs: invoiceport's detail statement (an API key, its grant, the invoice by key, known
+# version), compiled once as `platform.db.fetch` compiles it.
+RUNG_STATEMENT = repository.detail("api_key", "key", known=True, grant=True)
+_RUNG_SQL, _RUNG_NAMES, _RUNG_OWN = db._compiled(RUNG_STATEMENT, PGDialect_asyncpg())
+_kept: dict[tuple[str, str], tuple[tuple[int, datetime], bytes]] = {}  # (stamp, document)
 
 
 async def _no_reset(_connection: Any) -> None:
@@ -78,6 +107,8 @@ async def _lifespan(receive: Any, send: Any) -> None:
             await send({"type": "lifespan.startup.complete"})
         elif message["type"] == "lifespan.shutdown":
             await _pool.close()
+            if _engine is not None:
+                await _engine.dispose()
             await send({"type": "lifespan.shutdown.complete"})
             return
 
@@ -101,6 +132,71 @@ async def _page(send: Any, scope: str, account: str, rows: str) -> None:
     await _respond(send, 200, body.encode())
 
 
+def _api_key(scope: dict[str, Any]) -> str:
+    for name, value in scope["headers"]:
+        if name == b"ocp-apim-subscription-key":
+            return str(value.decode())
+    return ""
+
+
+async def _rung_statement(send: Any, key: str, customer_number: str, invoice_number: str) -> None:
+    kept = _kept.get((customer_number, invoice_number))
+    stamp = kept[0] if kept is not None else (0, datetime(1900, 1, 1, tzinfo=UTC))
+    values = {
+        "secret_hash": digest(key),
+        "grant_account": customer_number,
+        "environment": "production",
+        "account": customer_number,
+        "number": invoice_number,
+        "known_version": stamp[0],
+        "known_updated_at": stamp[1],
+    }
+    args = [values[name] if name in values else _RUNG_OWN[name] for name in _RUNG_NAMES]
+    async with _pool.acquire() as conn:
+        row = await conn.fetchrow(_RUNG_SQL, *args)
+    if row is None or row["partner_id"] is None:
+        await _respond(send, 401, b'{"message":"invalid key"}')
+    elif not row["granted"]:
+        await _respond(send, 403, b'{"message":"not granted"}')
+    elif row["id"] is None:
+        await _respond(send, 404, b'{"message":"not found"}')
+    else:
+        if row["document"] is not None:
+            kept = ((row["version"], row["updated_at"]), row["document"].encode())
+            _kept[(customer_number, invoice_number)] = kept
+        assert kept is not None
+        await _respond(send, 200, kept[1])
+
+
+async def _rung_service(send: Any, key: str, customer_number: str, invoice_number: str) -> None:
+    global _engine
+    if _engine is None:
+        _engine = db.create_engine(Settings())
+    kept = _kept.get((customer_number, invoice_number))
+    found = await access(
+        _engine,
+        Presented("api_key", key),
+        datetime.now(UTC),
+        ByKey("production", customer_number, invoice_number),
+        kept[0] if kept is not None else None,
+        account=customer_number,
+        seconds=5.0,
+    )
+    if found.principal is None:
+        await _respond(send, 401, b'{"message":"invalid key"}')
+    elif customer_number not in found.principal.customer_numbers:
+        await _respond(send, 403, b'{"message":"not granted"}')
+    elif found.invoice is not None:
+        stored = found.invoice
+        kept = ((stored.version, stored.updated_at), stored.document)
+        _kept[(customer_number, invoice_number)] = kept
+        await _respond(send, 200, stored.document)
+    elif found.unchanged is not None and kept is not None:
+        await _respond(send, 200, kept[1])
+    else:
+        await _respond(send, 404, b'{"message":"not found"}')
+
+
 async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
     if scope["type"] == "lifespan":
         await _lifespan(receive, send)
@@ -108,6 +204,10 @@ async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
     parts = scope["path"].split("/")
     if len(parts) == 4 and parts[1] == "detail":
         await _detail(send, parts[2], parts[3])
+    elif len(parts) == 5 and parts[1] == "rung" and parts[2] == "statement":
+        await _rung_statement(send, _api_key(scope), parts[3], parts[4])
+    elif len(parts) == 5 and parts[1] == "rung" and parts[2] == "service":
+        await _rung_service(send, _api_key(scope), parts[3], parts[4])
     elif len(parts) == 5 and parts[1] == "page":
         await _page(send, parts[2], parts[3], parts[4])
     else:

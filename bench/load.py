@@ -196,9 +196,9 @@ def uvicorn_argv(app: list[str], port: int = PORT) -> list[str]:
     ]
 
 
-def get(path: str, headers: dict[str, str]) -> tuple[int, bytes]:
-    """One request to the server under test: (status, body), whatever the status."""
-    request = urllib.request.Request(BASE + path, headers=headers)  # noqa: S310
+def get(path: str, headers: dict[str, str], base: str = BASE) -> tuple[int, bytes]:
+    """One request to the server under test (or `base`): (status, body), whatever the status."""
+    request = urllib.request.Request(base + path, headers=headers)  # noqa: S310
     try:
         with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
             return response.status, response.read()

@@ -112,6 +112,35 @@ def _issue8_lines(results: list[Scenario]) -> list[str]:
     return lines
 
 
+LADDER = ("floor.detail", "rung.statement", "rung.service", "ss.detail")
+
+
+def _ladder_lines(results: list[Scenario]) -> list[str]:
+    """Where a detail's requests go between the floor and the route: each rung's ratio to the
+    detail floor, measured alternately with it (bench/floor_app.py)."""
+    by_key = {s.key: s for s in results if s.runs}
+    if not all(key in by_key for key in LADDER):
+        return []
+    lines = [
+        "## Where a detail's time goes",
+        "",
+        "From the detail floor to the ScanSource JSON detail, each rung adding one part of what"
+        " the route does (bench/floor_app.py): the read statement (the API key's digest, its"
+        " grant, the invoice, its document only when its version changed), then the read"
+        " service on the pool `invoiceport serve` uses, then the route itself (the dialect"
+        " kit's dispatch and pipeline, rate limit, view, render cache, metrics, headers).",
+        "",
+        "| rung | req/s | x the detail floor |",
+        "|---|---:|---:|",
+    ]
+    for key in LADDER:
+        s = by_key[key]
+        ratio = ratio_of(s, by_key)
+        shown = "1.00x" if key == "floor.detail" else ("" if ratio is None else f"{ratio:.2f}x")
+        lines.append(f"| {s.name} | {s.median('rps'):,.0f} | {shown} |")
+    return [*lines, ""]
+
+
 def _http_lines(results: list[Scenario]) -> list[str]:
     by_key = {s.key: s for s in results}
     lines = [
@@ -225,6 +254,7 @@ def render(
         "",
         *_issue8_lines(results),
         "",
+        *_ladder_lines(results),
         "## HTTP results (medians)",
         "",
         *_http_lines(results),

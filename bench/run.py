@@ -272,6 +272,16 @@ def check_answers(sc: Scenario, url: str) -> None:
         )
 
 
+def check_rung(sc: Scenario, floor: Scenario) -> None:
+    """A rung answers its first invoice with the very document the detail floor answers (or
+    its figures would be of other work)."""
+    status, body = get(sc.paths[0], sc.headers, FLOOR_BASE)
+    expected = get(floor.paths[0], floor.headers, FLOOR_BASE)
+    if (status, body) != expected:
+        raise SystemExit(f"{sc.name}: {sc.paths[0]} answered {status}: {body[:300]!r}")
+    sc.notes.append("answers the detail floor's document for the same invoice")
+
+
 @dataclass
 class HttpStep:
     """What every server's turn of the HTTP step needs."""
@@ -300,7 +310,12 @@ def run_http(args: argparse.Namespace, key: str, client: tuple[str, str]) -> lis
             by_key = {s.key: s for s in chosen}
             step = HttpStep(args, env, credentials, client, Path(tmp) / "s.lua", floors, by_key)
             for sc in (s for s in chosen if s.server == "floor"):
-                measure(sc, floors.pid, args, step.script, None)
+                sc.headers = {**credentials.get(sc.credential, {}), **sc.headers}
+                floor = by_key.get(sc.floor) if sc.alternate else None
+                paired = None if floor is None else Paired(floor, floors.pid)
+                if floor is not None:
+                    check_rung(sc, floor)
+                measure(sc, floors.pid, args, step.script, paired)
             for server in ("prism", "app"):
                 group = [s for s in chosen if s.server == server]
                 if group:
@@ -335,7 +350,7 @@ def _serve(step: HttpStep, server: str, group: list[Scenario]) -> None:
             if server == "app":
                 check_answers(sc, args.url)
             # A target's ratio is to runs of its floor alternated with its own.
-            floor = step.by_key.get(sc.floor) if sc.at_least is not None else None
+            floor = step.by_key.get(sc.floor) if sc.at_least is not None or sc.alternate else None
             paired = None if floor is None else Paired(floor, step.floors.pid)
             measure(sc, process.pid, args, step.script, paired)
             if args.profile and report.missed(sc, step.by_key):

@@ -41,6 +41,7 @@ class Scenario:
     # "key_and_token" (filled in by run.py)
     floor: str = ""  # the key of the floor scenario its ratio is to
     at_least: float | None = None  # the target for that ratio, if it has one
+    alternate: bool = False  # each run follows a run of its floor, as a target's runs do
     rows_scope: str = ""  # a first page: the floor's scope whose rows it must return
     runs: list[Run] = field(default_factory=list)
     floor_runs: list[Run] = field(default_factory=list)  # its floor's, alternating with its own
@@ -77,6 +78,26 @@ def _floors(sample: list[tuple[str, str]]) -> list[Scenario]:
             "floor: raw ASGI + asyncpg detail (key lookup)",
             "floor",
             [f"/detail/{c}/{n}" for c, n in sample],
+        ),
+        # Between the detail floor and the detail routes (bench/floor_app.py): what the read
+        # itself costs, on the floor's pool and then on invoiceport's.
+        Scenario(
+            "rung.statement",
+            "detail rung 1: the floor + invoiceport's read statement (key, grant, version)",
+            "floor",
+            [f"/rung/statement/{c}/{n}" for c, n in sample],
+            credential="api_key",
+            floor="floor.detail",
+            alternate=True,
+        ),
+        Scenario(
+            "rung.service",
+            "detail rung 2: + invoiceport's read service on its shared pool",
+            "floor",
+            [f"/rung/service/{c}/{n}" for c, n in sample],
+            credential="api_key",
+            floor="floor.detail",
+            alternate=True,
         ),
         Scenario(
             "floor.page.customer",

@@ -428,6 +428,7 @@ def partial(args: argparse.Namespace) -> None:
         )
         if imp.cpu_line():
             print(imp.cpu_line())
+            print(imp.budget_line())
         if imp.profile:
             print("\n".join(profiling.table(imp.profile)))
     elif args.only == "einvoice":
@@ -501,6 +502,7 @@ def main() -> None:
     log(f"  {imp.ratio:.2f}x ({imp.import_s:.1f} s against {imp.copy_s:.1f} s)")
     if imp.cpu_line():
         log(f"  {imp.cpu_line()}")
+        log(f"  {imp.budget_line()}")
     log("pdf")
     pdf = pdf_bench()
     log("e-invoices")

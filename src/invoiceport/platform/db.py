@@ -7,7 +7,7 @@ repositories, migrations and this module imports SQLAlchemy.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Generator, Mapping
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from datetime import UTC, datetime
@@ -17,8 +17,9 @@ from typing import Any
 import asyncpg
 from sqlalchemy import BigInteger, Integer, MetaData, Numeric, String, event
 from sqlalchemy.engine import Dialect
-from sqlalchemy.exc import InvalidatePoolError
+from sqlalchemy.exc import InvalidatePoolError, MissingGreenlet
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+from sqlalchemy.pool import PoolProxiedConnection, QueuePool
 from sqlalchemy.sql import ClauseElement
 from sqlalchemy.types import DateTime, TypeDecorator
 from sqlalchemy.util import await_, greenlet_spawn
@@ -125,7 +126,36 @@ def create_engine(settings: Settings) -> AsyncEngine:
         },
     )
     event.listen(engine.sync_engine, "checkout", _pinger(settings.db_timeout_seconds))
+    event.listen(engine.sync_engine, "do_connect", _connect_when_awaited)
     return engine
+
+
+class _Connecting:
+    """asyncpg's connect, made only when awaited.
+
+    SQLAlchemy hands the driver's connect coroutine to a coroutine of its own and awaits that.
+    When a checkout outside a greenlet (`_idle_connection`) meets a connection the pool must
+    open first, SQLAlchemy closes its own coroutine without running it; a connect coroutine
+    made in advance would then never be awaited (a RuntimeWarning). This one makes it only
+    once awaited."""
+
+    __slots__ = ("_args", "_kwargs")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self._args = args
+        self._kwargs = kwargs
+
+    def __await__(self) -> Generator[Any, None, asyncpg.Connection]:
+        connection: asyncpg.Connection = yield from asyncpg.connect(
+            *self._args, **self._kwargs
+        ).__await__()
+        return connection
+
+
+def _connect_when_awaited(dialect: Dialect, _record: Any, cargs: Any, cparams: Any) -> Any:
+    """The pool's connect, with the arguments SQLAlchemy made from the URL and `connect_args`,
+    through `_Connecting`."""
+    return dialect.loaded_dbapi.connect(*cargs, async_creator_fn=_Connecting, **cparams)
 
 
 def _pinger(timeout: float) -> Any:
@@ -227,8 +257,41 @@ def _compiled(
     return found
 
 
+def _idle_connection(engine: AsyncEngine) -> PoolProxiedConnection | None:
+    """A connection the pool holds idle and connected, checked out without a greenlet, or None
+    when the checkout would have to wait for one or open one (`fetch` then does it in a
+    greenlet). Taking an idle connection does no I/O (the pre-ping is off for bounded reads),
+    so it needs no greenlet; where SQLAlchemy would await, it raises `MissingGreenlet` before
+    awaiting, closes what it did not await and puts back what it took."""
+    pool = engine.sync_engine.pool
+    if not isinstance(pool, QueuePool) or pool.checkedin() == 0:
+        return None  # none idle: the checkout would wait or connect
+    try:
+        return engine.sync_engine.raw_connection()
+    except MissingGreenlet:  # the idle one had to be opened again (dropped, or recycled)
+        return None
+
+
+async def _fetch_on(
+    pooled: PoolProxiedConnection, sql: str, args: list[Any], seconds: float
+) -> list[Mapping[str, Any]]:
+    """`sql` on a connection taken from the pool (`_idle_connection`), within `seconds`; then
+    the connection goes back (or, when the query failed, is dropped: its state is unknown)."""
+    driver: asyncpg.Connection = pooled.driver_connection
+    try:
+        rows: list[Mapping[str, Any]] = await driver.fetch(sql, *args, timeout=seconds)
+        return rows
+    except BaseException:
+        driver.terminate()
+        pooled.invalidate()
+        raise
+    finally:
+        pooled.close()
+
+
 def _pooled_fetch(engine: AsyncEngine, sql: str, args: list[Any]) -> list[Mapping[str, Any]]:
-    """`sql` on a connection of the engine's pool, run inside a greenlet (`fetch`)."""
+    """`sql` on a connection of the engine's pool, run inside a greenlet (`fetch`): for when the
+    pool has to wait for a connection or open one."""
     try:
         pooled = engine.sync_engine.raw_connection()
     except engine.dialect.loaded_dbapi.Error as exc:  # could not connect
@@ -253,9 +316,12 @@ async def fetch(
 
     The hot read path of every dialect route (`reads.repository`). On PostgreSQL the statement
     runs on the pooled connection's driver itself, prepared and cached by asyncpg: SQLAlchemy's
-    execution layer costs more than the query (docs/performance.md). The wait for a connection
-    and the query share one deadline, `seconds` from now; a connection that failed or timed out is
-    dropped, and the failure is `DatabaseUnavailable`. SQLite runs it through SQLAlchemy.
+    execution layer costs more than the query (docs/performance.md). A connection the pool holds
+    idle is taken and given back without a greenlet, and the query is awaited on the driver
+    directly, within `seconds`; when the pool has to wait for a connection or open one, that
+    and the query run in one greenlet and share one deadline, `seconds` from now. A connection
+    that failed or timed out is dropped, and the failure is `DatabaseUnavailable`. SQLite runs
+    it through SQLAlchemy.
     """
     if engine.dialect.name != "postgresql":
         async with read_connection(engine) as conn:
@@ -263,12 +329,17 @@ async def fetch(
             return [dict(row._mapping) for row in result]
     sql, names, own = _compiled(statement, engine.dialect)
     args = [params[name] if name in params else own[name] for name in names]
-    bounded = _BOUNDED_READ.set(True)
+    bounded = _BOUNDED_READ.set(True)  # also for the checkout: no pre-ping, no I/O
     try:
-        async with asyncio.timeout(seconds):
-            # One greenlet for checkout, query and checkin (an AsyncConnection takes three).
-            rows: list[Mapping[str, Any]] = await greenlet_spawn(_pooled_fetch, engine, sql, args)
-            return rows
+        pooled = _idle_connection(engine)
+        rows: list[Mapping[str, Any]]
+        if pooled is not None:
+            rows = await _fetch_on(pooled, sql, args, seconds)
+        else:
+            async with asyncio.timeout(seconds):
+                # One greenlet for checkout, query and checkin (an AsyncConnection takes three).
+                rows = await greenlet_spawn(_pooled_fetch, engine, sql, args)
+        return rows
     except _UNAVAILABLE as exc:
         raise DatabaseUnavailable(type(exc).__name__) from exc
     finally:

@@ -56,10 +56,10 @@ async def test_an_idle_connection_is_read_without_a_greenlet(
     engine: AsyncEngine, greenlets: list[str]
 ) -> None:
     first = await _pid(engine)  # the pool is empty: it opens a connection, in a greenlet
-    assert greenlets == ["_pooled_fetch"]
+    assert greenlets == ["_checkout"]
     later = [await _pid(engine) for _ in range(20)]
     assert set(later) == {first}  # the same connection, back in the pool after each read
-    assert greenlets == ["_pooled_fetch"]  # and not one more greenlet
+    assert greenlets == ["_checkout"]  # and not one more greenlet
     assert engine.sync_engine.pool.checkedout() == 0  # type: ignore[attr-defined]
 
 

@@ -34,7 +34,7 @@ async def test_bursts_reuse_the_connections_they_opened(postgres_database: str) 
             quiet = [await pid(_READ) for _ in range(3)]  # a light load: one warm connection
             assert len(set(quiet)) == 1
             seen.update(quiet)
-        # Overflow connections were closed after each burst, and the next one opened new ones.
+        # The old pool closed its overflow connections after each burst and opened new ones.
         assert len(seen) == 4, f"{len(seen)} backends for a pool of at most 4"
     finally:
         await engine.dispose()

@@ -289,24 +289,13 @@ async def _fetch_on(
         pooled.close()
 
 
-def _pooled_fetch(engine: AsyncEngine, sql: str, args: list[Any]) -> list[Mapping[str, Any]]:
-    """`sql` on a connection of the engine's pool, run inside a greenlet (`fetch`): for when the
-    pool has to wait for a connection or open one."""
+def _checkout(engine: AsyncEngine) -> PoolProxiedConnection:
+    """A connection of the engine's pool, waited for or opened: run inside a greenlet (`fetch`),
+    as SQLAlchemy's pool awaits for both."""
     try:
-        pooled = engine.sync_engine.raw_connection()
+        return engine.sync_engine.raw_connection()
     except engine.dialect.loaded_dbapi.Error as exc:  # could not connect
         raise DatabaseUnavailable(type(exc).__name__) from exc
-    try:
-        driver: asyncpg.Connection = pooled.driver_connection
-        try:
-            rows: list[Mapping[str, Any]] = await_(driver.fetch(sql, *args))
-        except BaseException:
-            driver.terminate()  # its state is unknown: the pool replaces it
-            pooled.invalidate()
-            raise
-        return rows
-    finally:
-        pooled.close()
 
 
 async def fetch(
@@ -318,10 +307,10 @@ async def fetch(
     runs on the pooled connection's driver itself, prepared and cached by asyncpg: SQLAlchemy's
     execution layer costs more than the query (docs/performance.md). A connection the pool holds
     idle is taken and given back without a greenlet, and the query is awaited on the driver
-    directly, within `seconds`; when the pool has to wait for a connection or open one, that
-    and the query run in one greenlet and share one deadline, `seconds` from now. A connection
-    that failed or timed out is dropped, and the failure is `DatabaseUnavailable`. SQLite runs
-    it through SQLAlchemy.
+    directly, within `seconds`; when the pool has to wait for a connection or open one, only
+    that runs in a greenlet, and it shares one deadline with the query, `seconds` from now. A
+    connection that failed or timed out is dropped, and the failure is `DatabaseUnavailable`.
+    SQLite runs it through SQLAlchemy.
     """
     if engine.dialect.name != "postgresql":
         async with read_connection(engine) as conn:
@@ -332,14 +321,11 @@ async def fetch(
     bounded = _BOUNDED_READ.set(True)  # also for the checkout: no pre-ping, no I/O
     try:
         pooled = _idle_connection(engine)
-        rows: list[Mapping[str, Any]]
         if pooled is not None:
-            rows = await _fetch_on(pooled, sql, args, seconds)
-        else:
-            async with asyncio.timeout(seconds):
-                # One greenlet for checkout, query and checkin (an AsyncConnection takes three).
-                rows = await greenlet_spawn(_pooled_fetch, engine, sql, args)
-        return rows
+            return await _fetch_on(pooled, sql, args, seconds)
+        async with asyncio.timeout(seconds):  # the wait or the connect, and the query
+            pooled = await greenlet_spawn(_checkout, engine)
+            return await _fetch_on(pooled, sql, args, seconds)
     except _UNAVAILABLE as exc:
         raise DatabaseUnavailable(type(exc).__name__) from exc
     finally:

@@ -12,6 +12,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from pathlib import Path
 
 import asyncpg
 import dataset
@@ -65,9 +66,10 @@ async def _documents(url: str, count: int) -> list[str]:
     return [record[0] for record in records]
 
 
-async def _copy_rows(source: str, target: str) -> float:
+async def _copy_rows(source: str, target: str) -> tuple[float, float | None]:
     """COPY the invoice rows that the import stored in `source` into `target` (fresh): the
-    records are read first; the seconds returned are the COPY's alone."""
+    records are read first; the seconds returned are the COPY's alone, and PostgreSQL's CPU
+    seconds for it."""
     conn = await asyncpg.connect(source)
     try:
         names = [
@@ -81,13 +83,35 @@ async def _copy_rows(source: str, target: str) -> float:
         records = [tuple(r) for r in await conn.fetch(f"SELECT {listed} FROM invoices ORDER BY id")]
     finally:
         await conn.close()
+    before = postgres_cpu_s()
     conn = await asyncpg.connect(target)
     try:
         begun = time.perf_counter()
         await conn.copy_records_to_table("invoices", records=records, columns=names)
-        return time.perf_counter() - begun
+        seconds = time.perf_counter() - begun
     finally:
         await conn.close()
+    return seconds, _spent(before)  # its backend exited with the connection
+
+
+def postgres_cpu_s() -> float | None:
+    """CPU seconds of the local PostgreSQL's exited backends: the postmaster's children's time
+    (Linux; None when there is no local server to read). A connection's backend counts once
+    it has closed and been reaped (`_spent`)."""
+    try:
+        found = subprocess.run(["pgrep", "-o", "-x", "postgres"], capture_output=True, text=True)
+        fields = Path(f"/proc/{int(found.stdout.split()[0])}/stat").read_text().rsplit(")", 1)
+        cutime, cstime = (int(v) for v in fields[1].split()[13:15])
+        return (cutime + cstime) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def _spent(before: float | None) -> float | None:
+    """PostgreSQL's CPU since `before`, once the backends of closed connections are reaped."""
+    time.sleep(0.5)
+    after = postgres_cpu_s()
+    return None if before is None or after is None else after - before
 
 
 def import_vs_copy(args: argparse.Namespace) -> report.Imported:
@@ -105,18 +129,23 @@ def import_vs_copy(args: argparse.Namespace) -> report.Imported:
     measured = [str(BIN / "python"), "-c", RUSAGE_WRAPPER, cpu_file, *command]
     try:
         fresh_database(target)
+        before = postgres_cpu_s()
         started = time.perf_counter()
         subprocess.run(measured, check=True, stdout=subprocess.DEVNULL)
         imported = time.perf_counter() - started
+        postgres_cpu = _spent(before)
         with open(cpu_file) as f:
             main_cpu, workers_cpu = json.load(f)
         fresh_database(copied)
+        copy_s, copy_postgres_cpu = asyncio.run(_copy_rows(target, copied))
         result = report.Imported(
             args.import_docs,
             imported,
-            asyncio.run(_copy_rows(target, copied)),
+            copy_s,
             main_cpu_s=main_cpu,
             workers_cpu_s=workers_cpu,
+            postgres_cpu_s=postgres_cpu,
+            copy_postgres_cpu_s=copy_postgres_cpu,
         )
         if args.profile and result.ratio < report.IMPORT_TARGET:
             result.profile = _profile_import(args, target, command)

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 
 import dataset
 import profiling
-from scenarios import Profile, Scenario
+from scenarios import DETAIL_TARGET, Profile, Scenario
 
 RSS_TARGET_MB = 300
 IMPORT_TARGET = 0.5
@@ -25,6 +25,9 @@ class Imported:
     # CPU seconds of the importer: its main process, and its worker processes (reaped children)
     main_cpu_s: float | None = None
     workers_cpu_s: float | None = None
+    # CPU seconds of PostgreSQL's backends for the import, and for the COPY (None: not local)
+    postgres_cpu_s: float | None = None
+    copy_postgres_cpu_s: float | None = None
 
     @property
     def ratio(self) -> float:
@@ -48,10 +51,19 @@ class Imported:
             return ""
         cores = os.cpu_count() or 1
         cpu = self.main_cpu_s + self.workers_cpu_s
-        return (
+        line = (
             f"{IMPORT_TARGET}x of the COPY is {self.copy_s / IMPORT_TARGET:.1f} s; the importer's"
             f" own CPU ({cpu:.1f} s) spread perfectly over the {cores} cores takes"
             f" {cpu / cores:.1f} s, before PostgreSQL's share"
+        )
+        if self.postgres_cpu_s is None or self.copy_postgres_cpu_s is None:
+            return line
+        together = cpu + self.postgres_cpu_s
+        return (
+            f"{line}. PostgreSQL's CPU: {self.postgres_cpu_s:.1f} s for the import (rows, outbox"
+            f" events, counts), {self.copy_postgres_cpu_s:.1f} s for the COPY; all of the"
+            f" import's CPU ({together:.1f} s) over the {cores} cores takes"
+            f" {together / cores:.1f} s"
         )
 
 
@@ -152,7 +164,32 @@ def _ladder_lines(results: list[Scenario]) -> list[str]:
         ratio = ratio_of(s, by_key)
         shown = "1.00x" if key == "floor.detail" else ("" if ratio is None else f"{ratio:.2f}x")
         lines.append(f"| {s.name} | {s.median('rps'):,.0f} | {shown} |")
-    return [*lines, ""]
+    budget = detail_budget(by_key)
+    return [*lines, "", *([budget, ""] if budget else [])]
+
+
+def detail_budget(by_key: dict[str, Scenario]) -> str:
+    """What the detail target leaves beyond rung 1, and what the route spends there, as costs
+    of a request: a floor request costs 1, a route at ratio r costs 1/r (the machine's time a
+    request, both cores, the load generator and PostgreSQL included)."""
+    floor = by_key["floor.detail"].median("rps")
+    rung, detail = (ratio_of(by_key[key], by_key) for key in ("rung.statement", "ss.detail"))
+    if not floor or not rung or not detail:
+        return ""
+    statement, route = 1 / rung, 1 / detail
+    target = 1 / DETAIL_TARGET
+    unit = 1e6 / floor  # microseconds of the machine's time a floor request takes
+
+    def cost(units: float) -> str:
+        return f"{units:.2f} ({units * unit:.0f} us)"
+
+    return (
+        f"Costs of a request, the floor's = 1 ({unit:.0f} us of this machine's time):"
+        f" {DETAIL_TARGET}x allows {cost(target)}. The read statement alone on a bare asyncpg"
+        f" pool (rung 1) costs {cost(statement)}, which leaves {cost(target - statement)} for"
+        f" the pool, the dialect kit, the view and the answer; the ScanSource JSON detail spends"
+        f" {cost(route - statement)} there."
+    )
 
 
 def _http_lines(results: list[Scenario]) -> list[str]:

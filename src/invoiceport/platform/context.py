@@ -48,7 +48,6 @@ class AppContext:
     """The server's "now"; tests replace it to move time without sleeping."""
     session_key: bytes = b""
     """Signs the portal's and console's session cookies (`web/sessions.py`)."""
-    """The server's "now"; tests replace it to move time without sleeping."""
 
 
 def context_of(app: Any) -> AppContext:

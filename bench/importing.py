@@ -16,10 +16,14 @@ from pathlib import Path
 
 import asyncpg
 import dataset
+import prepare_cost
 import profiling
 import report
 from load import BIN
 from scenarios import Profile
+
+from invoiceport.dialects.abcsupply import register_webhook_payloads
+from invoiceport.invoices import prepare
 
 # Runs the `invoiceport` console script in this interpreter and, at exit, writes the CPU seconds of
 # the process itself and of its reaped children (the import's worker processes) to a file.
@@ -114,6 +118,22 @@ def _spent(before: float | None) -> float | None:
     return None if before is None or after is None else after - before
 
 
+LEAST_SAMPLE = 2_000  # documents whose preparation is timed in this process
+
+
+def least_prepare_us(documents: list[str], rounds: int = 3) -> float:
+    """CPU a document of what no import can skip: decoding, validating and rendering each
+    document into its stored form and its event's data (`prepare.prepare_lines`, what an
+    import's worker does after the file check), best of `rounds`, in this process."""
+    register_webhook_payloads()  # the event's data needs its renderer, as in the CLI
+    numbered = [(n, f"{document}\n".encode()) for n, document in enumerate(documents, start=1)]
+
+    def step() -> object:
+        return prepare.prepare_lines(numbered, verify_totals=True, max_line_bytes=None)
+
+    return prepare_cost.best_us(step, len(numbered), rounds)
+
+
 def import_vs_copy(args: argparse.Namespace) -> report.Imported:
     """`invoiceport import` of documents into a fresh database, then a COPY of the rows it stored
     into another fresh one."""
@@ -121,8 +141,9 @@ def import_vs_copy(args: argparse.Namespace) -> report.Imported:
     # Named after the dataset's database: invoiceport_bench gives invoiceport_bench_import and
     # invoiceport_bench_copy; another --url gets databases of its own.
     target, copied = f"{args.url}_import", f"{args.url}_copy"
+    documents = asyncio.run(_documents(args.url, count))
     with tempfile.NamedTemporaryFile("w", suffix=".ndjson", delete=False) as f:
-        f.writelines(f"{document}\n" for document in asyncio.run(_documents(args.url, count)))
+        f.writelines(f"{document}\n" for document in documents)
         path = f.name
     command = [str(BIN / "invoiceport"), "--database", target, "import", path, "--no-progress"]
     cpu_file = f"{path}.cpu.json"
@@ -146,6 +167,8 @@ def import_vs_copy(args: argparse.Namespace) -> report.Imported:
             workers_cpu_s=workers_cpu,
             postgres_cpu_s=postgres_cpu,
             copy_postgres_cpu_s=copy_postgres_cpu,
+            prepare_us=least_prepare_us(documents[:LEAST_SAMPLE]),
+            prepare_sample=min(count, LEAST_SAMPLE),
         )
         if args.profile and result.ratio < report.IMPORT_TARGET:
             result.profile = _profile_import(args, target, command)

@@ -28,6 +28,9 @@ class Imported:
     # CPU seconds of PostgreSQL's backends for the import, and for the COPY (None: not local)
     postgres_cpu_s: float | None = None
     copy_postgres_cpu_s: float | None = None
+    # CPU a document of decoding, validating and rendering (bench/importing.py), and on how many
+    prepare_us: float | None = None
+    prepare_sample: int = 0
 
     @property
     def ratio(self) -> float:
@@ -64,6 +67,22 @@ class Imported:
             f" events, counts), {self.copy_postgres_cpu_s:.1f} s for the COPY; all of the"
             f" import's CPU ({together:.1f} s) over the {cores} cores takes"
             f" {together / cores:.1f} s"
+        )
+
+    def least_line(self) -> str:
+        """The least the import's work can take: the documents' preparation and PostgreSQL's
+        CPU, spread perfectly over the cores, with nothing else (no process start, no file
+        check, no hand-over between processes, no feeding of the COPY)."""
+        if self.prepare_us is None or self.postgres_cpu_s is None:
+            return ""
+        cores = os.cpu_count() or 1
+        least = (self.count * self.prepare_us / 1e6 + self.postgres_cpu_s) / cores
+        return (
+            f"the least this work can take: decoding, validating and rendering the documents"
+            f" ({self.prepare_us:.0f} us of CPU a document, timed on {self.prepare_sample:,} of"
+            f" them) and PostgreSQL's CPU, over the {cores} cores, {least:.1f} s, where"
+            f" {IMPORT_TARGET}x of the COPY allows {self.copy_s / IMPORT_TARGET:.1f} s; the"
+            f" import took {self.import_s / least:.2f}x that"
         )
 
 
@@ -327,6 +346,8 @@ def render(
         if imp.cpu_line():
             lines.append(f"- {imp.cpu_line()} (less shaken by other load than the wall clock).")
             lines.append(f"- {imp.budget_line()}.")
+        if imp.least_line():
+            lines.append(f"- {imp.least_line()[:1].upper()}{imp.least_line()[1:]}.")
     if pdf:
         lines += ["", "## PDF (bench/bench_pdf.py --count 300)", "", "```", pdf, "```"]
     if einvoice:

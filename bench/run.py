@@ -429,6 +429,8 @@ def partial(args: argparse.Namespace) -> None:
         if imp.cpu_line():
             print(imp.cpu_line())
             print(imp.budget_line())
+        if imp.least_line():
+            print(imp.least_line())
         if imp.profile:
             print("\n".join(profiling.table(imp.profile)))
     elif args.only == "einvoice":
@@ -503,6 +505,8 @@ def main() -> None:
     if imp.cpu_line():
         log(f"  {imp.cpu_line()}")
         log(f"  {imp.budget_line()}")
+    if imp.least_line():
+        log(f"  {imp.least_line()}")
     log("pdf")
     pdf = pdf_bench()
     log("e-invoices")

@@ -120,10 +120,11 @@ def detail(kind: Kind, match: Match | None, known: bool, grant: bool) -> Select[
         invoices.c.invoice_date,
         invoices.c.order_date,
     ).select_from(cred.outerjoin(invoices, _match(cred, match)))
-    if match != "key":  # a number may be on several invoices: the first by id
-        statement = statement.order_by(invoices.c.id)
     # A key is unique (environment, customer, number): one row at most, nothing to sort (the
-    # sort was a tenth of PostgreSQL's time for a detail, docs/performance.md).
+    # sort was a tenth of the statement's time in PostgreSQL, docs/performance.md). A number
+    # may be on several invoices: the first by id.
+    if match != "key":
+        statement = statement.order_by(invoices.c.id)
     return statement.limit(1)
 
 

@@ -27,7 +27,8 @@ kept per invoice with the version it read, as the render cache keeps a view):
   invoice, its document only when the version kept differs) on this app's asyncpg pool;
 * `GET /rung/service/{customerNumber}/{invoiceNumber}`: invoiceport's read service
   (`reads.service.access`) on the engine `invoiceport serve` builds (`platform.db`: SQLAlchemy's
-  pool, one greenlet a read, the database timeout), the whole of a detail's read.
+  pool, an idle connection taken without a greenlet, the database timeout), the whole of a
+  detail's read.
 
 What the route adds beyond the second rung is the dialect kit's request handling (dispatch,
 pipeline, rate limit, view, render cache, metrics, the answer's headers).

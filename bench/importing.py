@@ -142,6 +142,7 @@ def import_vs_copy(args: argparse.Namespace) -> report.Imported:
     # invoiceport_bench_copy; another --url gets databases of its own.
     target, copied = f"{args.url}_import", f"{args.url}_copy"
     documents = asyncio.run(_documents(args.url, count))
+    sample = documents[:LEAST_SAMPLE]
     with tempfile.NamedTemporaryFile("w", suffix=".ndjson", delete=False) as f:
         f.writelines(f"{document}\n" for document in documents)
         path = f.name
@@ -167,8 +168,8 @@ def import_vs_copy(args: argparse.Namespace) -> report.Imported:
             workers_cpu_s=workers_cpu,
             postgres_cpu_s=postgres_cpu,
             copy_postgres_cpu_s=copy_postgres_cpu,
-            prepare_us=least_prepare_us(documents[:LEAST_SAMPLE]),
-            prepare_sample=min(count, LEAST_SAMPLE),
+            prepare_us=least_prepare_us(sample),
+            prepare_sample=len(sample),
         )
         if args.profile and result.ratio < report.IMPORT_TARGET:
             result.profile = _profile_import(args, target, command)

@@ -69,6 +69,10 @@ class Imported:
             f" {together / cores:.1f} s"
         )
 
+    def summary(self) -> list[str]:
+        """The CPU, budget and least lines that could be computed, in that order."""
+        return [line for line in (self.cpu_line(), self.budget_line(), self.least_line()) if line]
+
     def least_line(self) -> str:
         """The least the import's work can take: the documents' preparation and PostgreSQL's
         CPU, spread perfectly over the cores, with nothing else (no process start, no file
@@ -78,7 +82,7 @@ class Imported:
         cores = os.cpu_count() or 1
         least = (self.count * self.prepare_us / 1e6 + self.postgres_cpu_s) / cores
         return (
-            f"the least this work can take: decoding, validating and rendering the documents"
+            f"The least this work can take: decoding, validating and rendering the documents"
             f" ({self.prepare_us:.0f} us of CPU a document, timed on {self.prepare_sample:,} of"
             f" them) and PostgreSQL's CPU, over the {cores} cores, {least:.1f} s, where"
             f" {IMPORT_TARGET}x of the COPY allows {self.copy_s / IMPORT_TARGET:.1f} s; the"
@@ -343,11 +347,9 @@ def render(
             f"- asyncpg COPY of the same rows (stored form precomputed) into a fresh database:"
             f" {imp.copy_s:.1f} s.",
         ]
-        if imp.cpu_line():
-            lines.append(f"- {imp.cpu_line()} (less shaken by other load than the wall clock).")
-            lines.append(f"- {imp.budget_line()}.")
-        if imp.least_line():
-            lines.append(f"- {imp.least_line()[:1].upper()}{imp.least_line()[1:]}.")
+        shaken = " (less shaken by other load than the wall clock)"
+        for line in imp.summary():
+            lines.append(f"- {line}{shaken if line == imp.cpu_line() else ''}.")
     if pdf:
         lines += ["", "## PDF (bench/bench_pdf.py --count 300)", "", "```", pdf, "```"]
     if einvoice:

@@ -173,6 +173,12 @@ class Paired:
     master: int
 
 
+def paired_of(sc: Scenario, by_key: dict[str, Scenario], master: int) -> Paired | None:
+    """The floor a scenario alternates with: a target's, or a rung's (`alternate`)."""
+    floor = by_key.get(sc.floor) if sc.at_least is not None or sc.alternate else None
+    return None if floor is None else Paired(floor, master)
+
+
 def measure(
     sc: Scenario, master: int, args: argparse.Namespace, script: Path, paired: Paired | None
 ) -> None:
@@ -311,10 +317,9 @@ def run_http(args: argparse.Namespace, key: str, client: tuple[str, str]) -> lis
             step = HttpStep(args, env, credentials, client, Path(tmp) / "s.lua", floors, by_key)
             for sc in (s for s in chosen if s.server == "floor"):
                 sc.headers = {**credentials.get(sc.credential, {}), **sc.headers}
-                floor = by_key.get(sc.floor) if sc.alternate else None
-                paired = None if floor is None else Paired(floor, floors.pid)
-                if floor is not None:
-                    check_rung(sc, floor)
+                paired = paired_of(sc, by_key, floors.pid)
+                if paired is not None:
+                    check_rung(sc, paired.floor)
                 measure(sc, floors.pid, args, step.script, paired)
             for server in ("prism", "app"):
                 group = [s for s in chosen if s.server == server]
@@ -350,8 +355,7 @@ def _serve(step: HttpStep, server: str, group: list[Scenario]) -> None:
             if server == "app":
                 check_answers(sc, args.url)
             # A target's ratio is to runs of its floor alternated with its own.
-            floor = step.by_key.get(sc.floor) if sc.at_least is not None or sc.alternate else None
-            paired = None if floor is None else Paired(floor, step.floors.pid)
+            paired = paired_of(sc, step.by_key, step.floors.pid)
             measure(sc, process.pid, args, step.script, paired)
             if args.profile and report.missed(sc, step.by_key):
                 profile_run(sc, process.pid, args, step.script)
@@ -426,11 +430,8 @@ def partial(args: argparse.Namespace) -> None:
             f"import {imp.import_s:.2f} s, COPY {imp.copy_s:.2f} s for"
             f" {imp.count:,} documents: {imp.ratio:.2f}x"
         )
-        if imp.cpu_line():
-            print(imp.cpu_line())
-            print(imp.budget_line())
-        if imp.least_line():
-            print(imp.least_line())
+        for line in imp.summary():
+            print(line)
         if imp.profile:
             print("\n".join(profiling.table(imp.profile)))
     elif args.only == "einvoice":
@@ -502,11 +503,8 @@ def main() -> None:
     log("import vs COPY")
     imp = import_vs_copy(args)
     log(f"  {imp.ratio:.2f}x ({imp.import_s:.1f} s against {imp.copy_s:.1f} s)")
-    if imp.cpu_line():
-        log(f"  {imp.cpu_line()}")
-        log(f"  {imp.budget_line()}")
-    if imp.least_line():
-        log(f"  {imp.least_line()}")
+    for line in imp.summary():
+        log(f"  {line}")
     log("pdf")
     pdf = pdf_bench()
     log("e-invoices")

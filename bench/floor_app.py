@@ -25,6 +25,9 @@ kept per invoice with the version it read, as the render cache keeps a view):
 * `GET /rung/statement/{customerNumber}/{invoiceNumber}`: invoiceport's own detail statement
   (`reads.repository.detail`: the API key's digest, its partner's grant of the customer, the
   invoice, its document only when the version kept differs) on this app's asyncpg pool;
+* `GET /rung/token/{customerNumber}/{invoiceNumber}`: the same statement for a bearer token
+  (`Authorization: Bearer ...`, as the Ingram and ABC Supply routes authenticate: the token's
+  digest, unexpired, its client not revoked), on the same pool;
 * `GET /rung/service/{customerNumber}/{invoiceNumber}`: invoiceport's read service
   (`reads.service.access`) on the engine `invoiceport serve` builds (`platform.db`: SQLAlchemy's
   pool, an idle connection taken without a greenlet, the database timeout), the whole of a
@@ -80,10 +83,12 @@ PAGES = {
 MAX_ROWS = 1_000  # the change feed's page (bench/scenarios.py FEED_PAGE)
 _pool: Any = None
 _engine: AsyncEngine | None = None  # the rung `service`'s, made on its first request
-# The rungs: invoiceport's detail statement (an API key, its grant, the invoice by key, known
-# version), compiled once as `platform.db.fetch` compiles it.
-RUNG_STATEMENT = repository.detail("api_key", "key", known=True, grant=True)
-_RUNG_SQL, _RUNG_NAMES, _RUNG_OWN = db._compiled(RUNG_STATEMENT, PGDialect_asyncpg())
+# The rungs: invoiceport's detail statement (an API key or a bearer token, its grant, the
+# invoice by key, known version), compiled once as `platform.db.fetch` compiles it.
+_RUNGS = {
+    kind: db._compiled(repository.detail(kind, "key", known=True, grant=True), PGDialect_asyncpg())
+    for kind in ("api_key", "bearer")
+}
 _kept: dict[tuple[str, str], tuple[tuple[int, datetime], bytes]] = {}  # (stamp, document)
 
 
@@ -133,18 +138,30 @@ async def _page(send: Any, scope: str, account: str, rows: str) -> None:
     await _respond(send, 200, body.encode())
 
 
-def _api_key(scope: dict[str, Any]) -> str:
+def _header(scope: dict[str, Any], wanted: bytes) -> str:
     for name, value in scope["headers"]:
-        if name == b"ocp-apim-subscription-key":
+        if name == wanted:
             return str(value.decode())
     return ""
 
 
-async def _rung_statement(send: Any, key: str, customer_number: str, invoice_number: str) -> None:
+def _api_key(scope: dict[str, Any]) -> str:
+    return _header(scope, b"ocp-apim-subscription-key")
+
+
+def _token(scope: dict[str, Any]) -> str:
+    return _header(scope, b"authorization").removeprefix("Bearer ")
+
+
+async def _rung_statement(
+    send: Any, kind: str, secret: str, customer_number: str, invoice_number: str
+) -> None:
+    sql, names, own = _RUNGS[kind]
     kept = _kept.get((customer_number, invoice_number))
     stamp = kept[0] if kept is not None else (0, datetime(1900, 1, 1, tzinfo=UTC))
     values = {
-        "secret_hash": digest(key),
+        "secret_hash": digest(secret),
+        "now": datetime.now(UTC),
         "grant_account": customer_number,
         "environment": "production",
         "account": customer_number,
@@ -152,11 +169,11 @@ async def _rung_statement(send: Any, key: str, customer_number: str, invoice_num
         "known_version": stamp[0],
         "known_updated_at": stamp[1],
     }
-    args = [values[name] if name in values else _RUNG_OWN[name] for name in _RUNG_NAMES]
+    args = [values[name] if name in values else own[name] for name in names]
     async with _pool.acquire() as conn:
-        row = await conn.fetchrow(_RUNG_SQL, *args)
+        row = await conn.fetchrow(sql, *args)
     if row is None or row["partner_id"] is None:
-        await _respond(send, 401, b'{"message":"invalid key"}')
+        await _respond(send, 401, b'{"message":"invalid credential"}')
     elif not row["granted"]:
         await _respond(send, 403, b'{"message":"not granted"}')
     elif row["id"] is None:
@@ -206,7 +223,9 @@ async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
     if len(parts) == 4 and parts[1] == "detail":
         await _detail(send, parts[2], parts[3])
     elif len(parts) == 5 and parts[1] == "rung" and parts[2] == "statement":
-        await _rung_statement(send, _api_key(scope), parts[3], parts[4])
+        await _rung_statement(send, "api_key", _api_key(scope), parts[3], parts[4])
+    elif len(parts) == 5 and parts[1] == "rung" and parts[2] == "token":
+        await _rung_statement(send, "bearer", _token(scope), parts[3], parts[4])
     elif len(parts) == 5 and parts[1] == "rung" and parts[2] == "service":
         await _rung_service(send, _api_key(scope), parts[3], parts[4])
     elif len(parts) == 5 and parts[1] == "page":

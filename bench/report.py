@@ -161,7 +161,7 @@ def _issue8_lines(results: list[Scenario]) -> list[str]:
     return lines
 
 
-LADDER = ("floor.detail", "rung.statement", "rung.service", "ss.detail")
+LADDER = ("floor.detail", "rung.statement", "rung.token", "rung.service", "ss.detail")
 
 
 def _ladder_lines(results: list[Scenario]) -> list[str]:
@@ -175,7 +175,8 @@ def _ladder_lines(results: list[Scenario]) -> list[str]:
         "",
         "From the detail floor to the ScanSource JSON detail, each rung adding one part of what"
         " the route does (bench/floor_app.py): the read statement (the API key's digest, its"
-        " grant, the invoice, its document only when its version changed), then the read"
+        " grant, the invoice, its document only when its version changed; and the same for a"
+        " bearer token, as the Ingram and ABC Supply routes authenticate), then the read"
         " service on the pool `invoiceport serve` uses, then the route itself (the dialect"
         " kit's dispatch and pipeline, rate limit, view, render cache, metrics, headers).",
         "",
@@ -206,13 +207,21 @@ def detail_budget(by_key: dict[str, Scenario]) -> str:
     def cost(units: float) -> str:
         return f"{units:.2f} ({units * unit:.0f} us)"
 
-    return (
+    line = (
         f"Costs of a request, the floor's = 1 ({unit:.0f} us of this machine's time):"
         f" {DETAIL_TARGET}x allows {cost(target)}. The read statement alone on a bare asyncpg"
         f" pool (rung 1) costs {cost(statement)}, which leaves {cost(target - statement)} for"
         f" the pool, the dialect kit, the view and the answer; the ScanSource JSON detail spends"
         f" {cost(route - statement)} there."
     )
+    token = by_key.get("rung.token")
+    bearer = ratio_of(token, by_key) if token is not None and token.runs else None
+    if bearer:
+        line += (
+            f" For a bearer token (the Ingram and ABC Supply routes) the statement alone costs"
+            f" {cost(1 / bearer)}, which leaves {cost(target - 1 / bearer)}."
+        )
+    return line
 
 
 def _http_lines(results: list[Scenario]) -> list[str]:

@@ -32,6 +32,10 @@ from pathlib import Path
 
 import asyncpg
 
+from invoiceport.oauth.tokens import issue_token
+from invoiceport.platform import db
+from invoiceport.settings import Settings
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import dataset
 import floor_app
@@ -148,6 +152,23 @@ def token(client_id: str, secret: str, scope: str | None = None) -> str:
     )
     with urllib.request.urlopen(request) as response:  # noqa: S310
         return str(json.load(response)["access_token"])
+
+
+def direct_token(url: str, client: tuple[str, str]) -> str:
+    """A token of the client's default scopes from invoiceport's token service
+    (`oauth.tokens.issue_token`, what its token routes run), for the floor app's bearer rung,
+    which is measured before the server is up."""
+
+    async def issue() -> str:
+        engine = db.create_engine(Settings(database_url=url))
+        try:
+            now = datetime.now(UTC)
+            issued = await issue_token(engine, *client, None, lifetime_seconds=3600, now=now)
+        finally:
+            await engine.dispose()
+        return issued.access_token
+
+    return asyncio.run(issue())
 
 
 def credentials(key: str, token_of: Callable[[str | None], str]) -> dict[str, dict[str, str]]:
@@ -313,6 +334,9 @@ def run_http(args: argparse.Namespace, key: str, client: tuple[str, str]) -> lis
     try:
         with tempfile.TemporaryDirectory() as tmp:
             credentials = {"api_key": {"Ocp-Apim-Subscription-Key": key}}
+            if any(s.server == "floor" and s.credential == "token" for s in chosen):
+                bearer = f"Bearer {direct_token(args.url, client)}"
+                credentials["token"] = {"Authorization": bearer}
             by_key = {s.key: s for s in chosen}
             step = HttpStep(args, env, credentials, client, Path(tmp) / "s.lua", floors, by_key)
             for sc in (s for s in chosen if s.server == "floor"):

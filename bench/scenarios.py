@@ -91,6 +91,15 @@ def _floors(sample: list[tuple[str, str]]) -> list[Scenario]:
             alternate=True,
         ),
         Scenario(
+            "rung.token",
+            "detail rung 1, bearer token: the read statement for a token (token, grant, version)",
+            "floor",
+            [f"/rung/token/{c}/{n}" for c, n in sample],
+            credential="token",
+            floor="floor.detail",
+            alternate=True,
+        ),
+        Scenario(
             "rung.service",
             "detail rung 2: + invoiceport's read service on its shared pool",
             "floor",
